@@ -1,0 +1,60 @@
+"""Small pages: health, errors, and the places later issues fill (dossier, staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, jsonify, render_template
+from werkzeug.exceptions import HTTPException
+
+from forms.i18n import words
+from workflow import tokens
+from workflow.db import check_connection
+
+
+def services() -> Any:
+    return current_app.extensions["vertrouwd"]
+
+
+def install(app: Flask) -> None:
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/dossier/<token>", "dossier", dossier)
+    app.add_url_rule("/medewerkers/zaken/<reference>", "staff_case", staff_case)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(429, too_many)
+
+
+def healthz() -> Any:
+    try:
+        check_connection(services().database.engine)
+    except Exception:  # any database failure means: not healthy
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def dossier(token: str) -> tuple[str, int]:
+    svc = services()
+    with svc.database.session() as session:
+        valid = tokens.find_valid(session, svc.database.vault, token, "dossier", svc.clock())
+    t = words(g.language)
+    text = t["dossier_soon"] if valid else t["dossier_invalid"]
+    return render_template("message.html", t=t, title=t["dossier_title"], text=text), (
+        200 if valid else 404
+    )
+
+
+def staff_case(reference: str) -> str:
+    t = words(g.language)
+    return render_template("message.html", t=t, title=t["staff_title"], text=t["staff_soon"])
+
+
+def not_found(error: HTTPException) -> tuple[str, int]:
+    t = words(g.get("language", "nl"))
+    return render_template(
+        "message.html", t=t, title=t["not_found_title"], text=t["not_found"]
+    ), 404
+
+
+def too_many(error: HTTPException) -> tuple[str, int]:
+    t = words(g.get("language", "nl"))
+    return render_template("message.html", t=t, title=t["too_many_title"], text=t["too_many"]), 429

@@ -1,0 +1,141 @@
+"""Every outgoing mail as a Jinja2 text/HTML template pair, and the function that renders it."""
+
+# Templates live in <language>/<name>.txt and <language>/<name>.html; each
+# extends that language's base.txt / base.html. The .txt template defines
+# {% block subject %} and {% block body %}; the .html template defines only
+# {% block body %} and shows the subject, rendered once from the .txt template,
+# as {{ subject }} in its <title>, so the two can never disagree.
+#
+# The templates reach the client's path and our labels through Jinja globals,
+# not through the context: client_path(kind, language), kind_label(kind,
+# language), gender_wish_label(preferred_gender, language) (mailtemplates.paths)
+# and one_of(value, choices). Each template passes its own language literally
+# ("nl" in nl/, "en" in en/). Callers pass only the documented keys; render()
+# adds "subject" for the HTML title and nothing else.
+
+import functools
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+
+from mailtemplates.languages import LANGUAGES, resolve_language
+from mailtemplates.paths import client_path, gender_wish_label, kind_label
+
+__all__ = [
+    "LANGUAGES",
+    "TEMPLATE_NAMES",
+    "RenderedMail",
+    "UnknownTemplateError",
+    "client_path",
+    "gender_wish_label",
+    "kind_label",
+    "one_line_subject",
+    "render",
+    "resolve_language",
+]
+
+TEMPLATE_NAMES = ("acknowledgement", "assignment", "triage_needed")
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Spaces and tabs are collapsed inside a subject; CR, LF and every other control,
+# line or paragraph separator character is refused.
+_FOLDABLE_SPACE = (" ", "\t")
+_REFUSED_CATEGORIES = ("Cc", "Zl", "Zp")
+
+
+class UnknownTemplateError(LookupError):
+    """A mail template name that is not one of TEMPLATE_NAMES."""
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """One mail, ready for the outbox: a one-line subject and two bodies."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def one_line_subject(subject: str) -> str:
+    """Collapse whitespace to single spaces; refuse an empty subject or one with a line break.
+
+    Python 3.11.7 folds headers without rejecting CR or LF (CVE-2024-6923, fixed in
+    3.11.10), so a line break in a subject could inject headers. We refuse it rather
+    than silently join the lines, so the bug that put it there gets noticed.
+    """
+    for position, char in enumerate(subject):
+        if char not in _FOLDABLE_SPACE and unicodedata.category(char) in _REFUSED_CATEGORIES:
+            # The subject itself stays out of the message: it may end up in a log.
+            raise ValueError(
+                f"mail subject must be one line: U+{ord(char):04X} at position {position}"
+            )
+    collapsed = " ".join(subject.split())
+    if not collapsed:
+        raise ValueError("mail subject is empty")
+    return collapsed
+
+
+def one_of(value: str, choices: tuple[str, ...]) -> str:
+    """Return value when it is one of choices; a template's guard against a typo'd value."""
+    if value not in choices:
+        raise ValueError(f"unexpected value {value!r}; expected one of {', '.join(choices)}")
+    return value
+
+
+@functools.cache
+def _environment() -> Environment:
+    """The one Environment, built on first use (nothing happens at import time)."""
+    environment = Environment(
+        loader=FileSystemLoader(_PACKAGE_DIR),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    environment.globals.update(
+        client_path=client_path,
+        kind_label=kind_label,
+        gender_wish_label=gender_wish_label,
+        one_of=one_of,
+    )
+    return environment
+
+
+def _templates(name: str, language: str) -> tuple[Template, Template]:
+    if name not in TEMPLATE_NAMES:
+        raise UnknownTemplateError(
+            f"unknown mail template {name!r}; known: {', '.join(TEMPLATE_NAMES)}"
+        )
+    environment = _environment()
+    return (
+        environment.get_template(f"{language}/{name}.txt"),
+        environment.get_template(f"{language}/{name}.html"),
+    )
+
+
+def _render_subject(template: Template, values: Mapping[str, object]) -> str:
+    block = template.blocks.get("subject")
+    if block is None:
+        raise ValueError(f"mail template {template.name} has no subject block")
+    return one_line_subject("".join(block(template.new_context(dict(values)))))
+
+
+def render(name: str, language: str, context: Mapping[str, object]) -> RenderedMail:
+    """Render mail `name` in `language` (unknown languages fall back to Dutch).
+
+    Raises UnknownTemplateError for an unknown name, jinja2.UndefinedError for a
+    missing context key, and ValueError for a subject that is not one clean line
+    or a value outside its allowed set.
+    """
+    text_template, html_template = _templates(name, resolve_language(language))
+    subject = _render_subject(text_template, context)
+    values = {**context, "subject": subject}
+    return RenderedMail(
+        subject=subject,
+        text=text_template.render(values).strip() + "\n",
+        html=html_template.render(values).strip() + "\n",
+    )

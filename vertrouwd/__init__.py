@@ -1,0 +1,1 @@
+"""The composition root: the `vertrouwd` command wires settings, web, workers and the domain."""

@@ -1,0 +1,212 @@
+"""Commands that read or change data: demo, org, advisor, outbox, cases, case."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
+from workflow import cases as case_service
+from workflow.db import Database
+from workflow.organisations import StaffError, add_advisor, add_organisation, load_demo
+from workflow.outbox import make_all_due
+
+
+def database() -> Database:
+    from vertrouwd.wiring import require_database
+
+    return require_database(settings())
+
+
+def register(main: click.Group) -> None:
+    for command in (demo, org, advisor, outbox, list_cases, show_case):
+        main.add_command(command)
+
+
+@click.command()
+@one_line_errors
+def demo() -> None:
+    """Load demo organisations and advisors (safe to run twice)."""
+    with database().unit_of_work() as uow:
+        added = load_demo(uow.session, now())
+        uow.commit()
+    click.echo(f"demo data loaded ({added} new organisations)")
+
+
+@click.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("add")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--committee-email", default=None)
+@click.option(
+    "--complaint-role", default="chair", type=click.Choice(["vertrouwenspersoon", "chair"])
+)
+@click.option(
+    "--conduct-role",
+    default="vertrouwenspersoon",
+    type=click.Choice(["vertrouwenspersoon", "chair"]),
+)
+@one_line_errors
+def org_add(
+    slug: str, name: str, committee_email: str | None, complaint_role: str, conduct_role: str
+) -> None:
+    """Add an organisation."""
+    with database().unit_of_work() as uow:
+        try:
+            add_organisation(
+                uow.session,
+                slug=slug,
+                name=name,
+                now=now(),
+                committee_email=committee_email,
+                complaint_role=complaint_role,
+                conduct_role=conduct_role,
+            )
+        except StaffError as error:
+            raise BadArgument(str(error)) from None
+        uow.commit()
+    click.echo(f"organisation {slug} added")
+
+
+@click.group()
+def advisor() -> None:
+    """Staff members."""
+
+
+@advisor.command("add")
+@click.option("--org", "organisation", required=True)
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--gender", required=True, type=click.Choice(["female", "male"]))
+@click.option(
+    "--role",
+    default="vertrouwenspersoon",
+    type=click.Choice(["vertrouwenspersoon", "chair", "coordinator", "admin"]),
+)
+@click.option("--languages", default="nl", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read a password from stdin (staff sign-in).")
+@one_line_errors
+def advisor_add(
+    organisation: str,
+    name: str,
+    email: str,
+    gender: str,
+    role: str,
+    languages: str,
+    password_stdin: bool,
+) -> None:
+    """Add a staff member (an existing mail address gets the organisation added)."""
+    if "@" not in email or any(c in email for c in " \r\n<>,;"):
+        raise BadArgument(f"--email {email!r} is not one plain mail address")
+    if password_stdin:
+        raise BadArgument("--password-stdin: staff sign-in comes with the staff pages (issue 5)")
+    with database().unit_of_work() as uow:
+        try:
+            add_advisor(
+                uow.session,
+                organisation_slug=organisation,
+                name=name,
+                email=email,
+                gender=gender,
+                role=role,
+                now=now(),
+                languages=languages,
+            )
+        except StaffError as error:
+            raise BadArgument(str(error)) from None
+        uow.commit()
+    click.echo(f"{role} {email.lower()} serves {organisation}")
+
+
+@click.group()
+def outbox() -> None:
+    """Outgoing mail."""
+
+
+@outbox.command("flush")
+@one_line_errors
+def outbox_flush() -> None:
+    """Deliver every pending outgoing mail now."""
+    from workers.delivery import Courier
+
+    config = settings()
+    db = database()
+    moment = now()
+    with db.unit_of_work() as uow:
+        make_all_due(uow.session, moment)
+        uow.commit()
+    courier = Courier(db, config.smtp, config.mail_from)
+    outcomes = []
+    with click.progressbar(length=0, label="delivering", file=None) as _bar:
+        outcomes = courier.deliver_due(moment, limit=100_000)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("sent", "pending", "failed")}
+    click.echo(f"sent {counts['sent']}, to retry {counts['pending']}, failed {counts['failed']}")
+    if counts["pending"] or counts["failed"]:
+        raise Failure("not every mail could be delivered (see `vertrouwd cases`)")
+
+
+@click.command("cases")
+@click.option("--org", "organisation", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@one_line_errors
+def list_cases(organisation: str | None, as_json: bool) -> None:
+    """List cases."""
+    db = database()
+    with db.session() as session:
+        rows = [
+            case_service.as_json(c, db.vault, with_timeline=False)
+            for c in case_service.list_cases(session, organisation)
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        advisor_mail = row["advisor"]["email"] if row["advisor"] else "-"
+        click.echo(
+            f"{row['reference']}  {row['organisation']:<12} {row['kind']:<10} "
+            f"{row['state']:<15} {advisor_mail}"
+        )
+
+
+@click.command("case")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True)
+@one_line_errors
+def show_case(reference: str, as_json: bool) -> None:
+    """One case with its timeline."""
+    db = database()
+    with db.session() as session:
+        case = case_service.find_by_reference(session, reference)
+        if case is None:
+            raise Failure(f"no case {reference}")
+        data = case_service.as_json(case, db.vault)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    _print_case(data)
+
+
+def _print_case(data: dict[str, Any]) -> None:
+    for key in (
+        "reference",
+        "organisation",
+        "channel",
+        "kind",
+        "preferred_gender",
+        "language",
+        "state",
+        "counterpart",
+        "urgent",
+        "created_at",
+    ):
+        click.echo(f"{key:>17}: {data[key]}")
+    advisor_mail = data["advisor"]["email"] if data["advisor"] else "-"
+    click.echo(f"{'advisor':>17}: {advisor_mail}")
+    for entry in data["timeline"]:
+        click.echo(f"  {entry['at']}  {entry['event']:<24} {entry['detail']}")

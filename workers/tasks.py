@@ -1,0 +1,32 @@
+"""Tasks are thin shells: take an id, let the domain do the work, retry what is transient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+
+from workers.runtime import Runtime, utc_now
+
+MAX_RETRIES = 8
+
+
+def runtime_of(task: Task) -> Runtime:
+    runtime: Runtime = task.app.vertrouwd  # type: ignore[attr-defined]
+    return runtime
+
+
+def register(app: Celery) -> None:
+    @app.task(name="vertrouwd.deliver_mail", bind=True, max_retries=MAX_RETRIES)
+    def deliver_mail(self: Task, outbox_id: int) -> str:
+        outcome = runtime_of(self).courier.deliver(outbox_id, utc_now())
+        if outcome.retry_in is not None:
+            # The row holds the truth; this retry only makes it quicker than the next sweep.
+            raise self.retry(countdown=outcome.retry_in + 0.5)
+        return outcome.status
+
+    @app.task(name="vertrouwd.sweep", bind=True)
+    def sweep(self: Task) -> dict[str, Any]:
+        """Re-deliver whatever is due, so a lost broker message loses nothing."""
+        outcomes = runtime_of(self).courier.deliver_due(utc_now())
+        return {"delivered": sum(o.status == "sent" for o in outcomes), "tried": len(outcomes)}

@@ -1,0 +1,1 @@
+"""The domain of vertrouwd: rules, models and services; no web, queue or mail IO."""

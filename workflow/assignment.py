@@ -1,0 +1,118 @@
+"""Assigning a case: routing applied to the database, with the mails it causes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow import states
+from workflow.cases import record, transition
+from workflow.crypto import Vault
+from workflow.models import Advisor, Case, Organisation
+from workflow.outbox import Postman
+from workflow.routing import Candidate, RoleRules, RoutingDecision, choose_advisor
+
+
+def rules_of(organisation: Organisation) -> RoleRules:
+    return RoleRules(
+        complaint_role=organisation.complaint_role,
+        conduct_role=organisation.conduct_role,
+        question_role=organisation.question_role,
+    )
+
+
+def candidates_for(session: Session, organisation: Organisation) -> list[Candidate]:
+    """The organisation's staff with their current load of open cases (in any organisation)."""
+    load = (
+        select(Case.advisor_id, func.count(Case.id).label("open_cases"))
+        .where(Case.state.in_(states.OPEN_STATES), Case.advisor_id.is_not(None))
+        .group_by(Case.advisor_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Advisor, func.coalesce(load.c.open_cases, 0))
+        .join(Advisor.organisations)
+        .outerjoin(load, load.c.advisor_id == Advisor.id)
+        .where(Organisation.id == organisation.id)
+    ).all()
+    return [Candidate(a.id, a.role, a.gender, a.is_active, int(n)) for a, n in rows]
+
+
+def coordinators_of(session: Session, organisation: Organisation) -> list[Advisor]:
+    return [a for a in organisation.advisors if a.role == "coordinator" and a.is_active]
+
+
+def assign(
+    session: Session, vault: Vault, postman: Postman, case: Case, now: datetime
+) -> RoutingDecision:
+    """Route the case: assign and mail the advisor, or send it to the coordinator's triage."""
+    organisation = case.organisation
+    decision = choose_advisor(
+        rules_of(organisation),
+        case.kind,
+        case.preferred_gender,
+        candidates_for(session, organisation),
+    )
+    if decision.advisor_id is None:
+        _to_triage(session, vault, postman, case, decision.reason, now)
+        return decision
+    advisor = session.get_one(Advisor, decision.advisor_id)
+    case.advisor = advisor
+    transition(session, case, "assign", now, detail=f"{advisor.name} ({advisor.role})")
+    postman.write(
+        session,
+        vault,
+        case=case,
+        template="assignment",
+        language=_staff_language(advisor),
+        recipient=advisor.email,
+        now=now,
+        context={
+            "organisation_name": organisation.name,
+            "advisor_name": advisor.name,
+            "kind": case.kind,
+            "preferred_gender": case.preferred_gender,
+            "client_language": case.language,
+            "channel": case.channel,
+            "is_urgent": case.is_urgent,
+            "case_url": staff_case_url(postman, case),
+        },
+    )
+    return decision
+
+
+def _to_triage(
+    session: Session, vault: Vault, postman: Postman, case: Case, reason: str, now: datetime
+) -> None:
+    transition(session, case, "request_triage", now, detail=reason)
+    coordinators = coordinators_of(session, case.organisation)
+    if not coordinators:
+        record(session, case, "coordinator_missing", now, detail="no active coordinator to tell")
+    for coordinator in coordinators:
+        postman.write(
+            session,
+            vault,
+            case=case,
+            template="triage_needed",
+            language=_staff_language(coordinator),
+            recipient=coordinator.email,
+            now=now,
+            context={
+                "organisation_name": case.organisation.name,
+                "coordinator_name": coordinator.name,
+                "kind": case.kind,
+                "preferred_gender": case.preferred_gender,
+                "reason": reason,
+                "case_url": staff_case_url(postman, case),
+            },
+        )
+
+
+def _staff_language(advisor: Advisor) -> str:
+    return "nl" if "nl" in advisor.languages.split(",") else "en"
+
+
+def staff_case_url(postman: Postman, case: Case) -> str:
+    return f"{postman.base_url}/medewerkers/zaken/{case.reference}"

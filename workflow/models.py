@@ -1,0 +1,249 @@
+"""The tables: organisations, staff, cases, people, messages, events, tokens and the outbox.
+
+Columns ending in `_enc` hold Fernet ciphertext (see workflow.crypto); columns ending in
+`_hash` hold a keyed hash beside it where equality must be matched.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on PostgreSQL and on SQLite (which stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("datetimes must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(nullable: bool = False) -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), nullable=nullable)
+
+
+advisor_organisations = Table(
+    "advisor_organisations",
+    Base.metadata,
+    Column("advisor_id", ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(Base):
+    """A tenant: a care or welfare organisation served by the central point."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    committee_email: Mapped[str | None] = mapped_column(String(320))
+    complaint_role: Mapped[str] = mapped_column(String(32), default="chair")
+    conduct_role: Mapped[str] = mapped_column(String(32), default="vertrouwenspersoon")
+    question_role: Mapped[str] = mapped_column(String(32), default="vertrouwenspersoon")
+    assignment_reminder_days: Mapped[int] = mapped_column(Integer, default=1)
+    assignment_escalation_days: Mapped[int] = mapped_column(Integer, default=2)
+    first_contact_days: Mapped[int] = mapped_column(Integer, default=3)
+    inactivity_days: Mapped[int] = mapped_column(Integer, default=10)
+    created_at: Mapped[datetime] = utc_column()
+
+    advisors: Mapped[list[Advisor]] = relationship(
+        secondary=advisor_organisations, back_populates="organisations"
+    )
+
+
+class Advisor(Base):
+    """A staff member: vertrouwenspersoon, committee chair, coordinator or admin."""
+
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    gender: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(32))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    languages: Mapped[str] = mapped_column(String(64), default="nl")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = utc_column()
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=advisor_organisations, back_populates="advisors"
+    )
+
+
+class Person(Base):
+    """The client: name and contact data, all sealed."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    contact_preference: Mapped[str] = mapped_column(String(16), default="email")
+    created_at: Mapped[datetime] = utc_column()
+
+
+class CaseSequence(Base):
+    """The last reference number handed out per year (VP-YYYY-NNNN)."""
+
+    __tablename__ = "case_sequences"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    """One request for help and its place in the lifecycle."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    preferred_gender: Mapped[str] = mapped_column(String(16), default="none")
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    counterpart_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    counterpart_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    counterpart_role_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason_category: Mapped[str | None] = mapped_column(String(48))
+    submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = utc_column()
+    updated_at: Mapped[datetime] = utc_column()
+    closed_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    person: Mapped[Person | None] = relationship()
+    advisor: Mapped[Advisor | None] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", order_by="Event.id", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    """What was written in a case; the body is always sealed."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    author: Mapped[str] = mapped_column(String(16))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = utc_column()
+
+
+class Event(Base):
+    """One line of a case's timeline. `detail` never holds personal data."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = utc_column()
+    name: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64), default="system")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class AccessToken(Base):
+    """A secret link (and optional code) for a client or advisor; only hashes are stored."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = utc_column()
+    expires_at: Mapped[datetime] = utc_column()
+    used_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class OutboxMail(Base):
+    """An outgoing mail, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    template: Mapped[str] = mapped_column(String(48))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    recipient_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    message_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = utc_column()
+    next_attempt_at: Mapped[datetime] = utc_column()
+    claimed_until: Mapped[datetime | None] = utc_column(nullable=True)
+    sent_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+__all__ = [
+    "AccessToken",
+    "Advisor",
+    "Base",
+    "Case",
+    "CaseSequence",
+    "Event",
+    "Message",
+    "Organisation",
+    "OutboxMail",
+    "Person",
+    "advisor_organisations",
+]

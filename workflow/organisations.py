@@ -1,0 +1,136 @@
+"""Tenants and their staff: adding organisations and advisors, and the demo set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow.models import Advisor, Organisation
+from workflow.routing import GENDERS, HANDLING_ROLES, STAFF_ROLES
+
+
+class StaffError(ValueError):
+    """An organisation or advisor cannot be added as asked; the message says why."""
+
+
+def add_organisation(
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    now: datetime,
+    committee_email: str | None = None,
+    complaint_role: str = "chair",
+    conduct_role: str = "vertrouwenspersoon",
+) -> Organisation:
+    slug = slug.strip().lower()
+    if not slug or not slug.replace("-", "").isalnum():
+        raise StaffError(f"slug {slug!r} may only hold letters, digits and '-'")
+    for role in (complaint_role, conduct_role):
+        if role not in HANDLING_ROLES:
+            raise StaffError(f"role {role!r} must be one of {', '.join(HANDLING_ROLES)}")
+    if session.scalar(select(Organisation).where(Organisation.slug == slug)):
+        raise StaffError(f"organisation {slug!r} exists already")
+    organisation = Organisation(
+        slug=slug,
+        name=name.strip(),
+        committee_email=committee_email or None,
+        complaint_role=complaint_role,
+        conduct_role=conduct_role,
+        question_role="vertrouwenspersoon",
+        created_at=now,
+    )
+    session.add(organisation)
+    return organisation
+
+
+def add_advisor(
+    session: Session,
+    *,
+    organisation_slug: str,
+    name: str,
+    email: str,
+    gender: str,
+    now: datetime,
+    role: str = "vertrouwenspersoon",
+    languages: str = "nl",
+) -> Advisor:
+    """Add a staff member; an existing mail address gets the organisation added instead."""
+    if gender not in GENDERS:
+        raise StaffError(f"gender {gender!r} must be one of {', '.join(GENDERS)}")
+    if role not in STAFF_ROLES:
+        raise StaffError(f"role {role!r} must be one of {', '.join(STAFF_ROLES)}")
+    organisation = session.scalar(
+        select(Organisation).where(Organisation.slug == organisation_slug)
+    )
+    if organisation is None:
+        raise StaffError(f"no organisation {organisation_slug!r}")
+    email = email.strip().lower()
+    advisor = session.scalar(select(Advisor).where(func.lower(Advisor.email) == email))
+    if advisor is None:
+        advisor = Advisor(
+            name=name.strip(),
+            email=email,
+            gender=gender,
+            role=role,
+            is_active=True,
+            languages=languages,
+            created_at=now,
+        )
+        session.add(advisor)
+    if organisation not in advisor.organisations:
+        advisor.organisations.append(organisation)
+    return advisor
+
+
+DEMO_ORGANISATIONS = (
+    ("versa", "Versa Welzijn", "klachtencommissie@example.org", "chair", "vertrouwenspersoon"),
+    (
+        "steunpunt",
+        "Steunpunt Vluchtelingen De Bilt",
+        "klachtencommissie@example.org",
+        "chair",
+        "vertrouwenspersoon",
+    ),
+)
+DEMO_STAFF = (
+    ("Anna de Vries", "anna@example.org", "female", "vertrouwenspersoon"),
+    ("Karim Bouzid", "karim@example.org", "male", "vertrouwenspersoon"),
+    ("Els Jansen", "els@example.org", "female", "chair"),
+    ("Peter Smit", "peter@example.org", "male", "chair"),
+    ("Coco Coördinator", "coordinator@example.org", "female", "coordinator"),
+)
+
+
+def load_demo(session: Session, now: datetime) -> int:
+    """Add the demo organisations and staff that are missing; return how many were added."""
+    added = 0
+    for slug, name, committee, complaint_role, conduct_role in DEMO_ORGANISATIONS:
+        if session.scalar(select(Organisation).where(Organisation.slug == slug)) is None:
+            add_organisation(
+                session,
+                slug=slug,
+                name=name,
+                now=now,
+                committee_email=committee,
+                complaint_role=complaint_role,
+                conduct_role=conduct_role,
+            )
+            added += 1
+    session.flush()
+    for slug, *_ in DEMO_ORGANISATIONS:
+        for name, email, gender, role in DEMO_STAFF:
+            add_advisor(
+                session,
+                organisation_slug=slug,
+                name=name,
+                email=email,
+                gender=gender,
+                role=role,
+                now=now,
+                languages="nl,en",
+            )
+        session.flush()
+    return added
