@@ -52,6 +52,7 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["vertrouwd"] = Services(settings, database, enqueue, clock)
+    app.before_request(_choose_language)  # first: CSRF errors are answered in the right language
     CSRFProtect(app)
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings.ratelimit_storage_url)
     _register(app, settings, limiter)
@@ -90,7 +91,6 @@ class Services:
 def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     from forms import dev, pages, public, security
 
-    app.before_request(_choose_language)
     security.install(app, settings)
     public.install(app, limiter, settings.form_rate_limit)
     pages.install(app)

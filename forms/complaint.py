@@ -7,7 +7,14 @@ from functools import cache
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import EmailField
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
@@ -107,12 +114,12 @@ def complaint_form(page_language: str) -> type[ComplaintFormBase]:
         )
         kind = RadioField(
             t["kind"],
-            choices=[(k, t[f"kind_{k}"]) for k in ("complaint", "conduct", "question")],
+            choices=[SelectChoice(k, t[f"kind_{k}"]) for k in ("complaint", "conduct", "question")],
             validators=[InputRequired(err("error_choose", "kind"))],
         )
         preferred_gender = RadioField(
             t["preferred_gender"],
-            choices=[(g, t[f"gender_{g}"]) for g in ("female", "male", "none")],
+            choices=[SelectChoice(g, t[f"gender_{g}"]) for g in ("female", "male", "none")],
             default="none",
             validators=[InputRequired(err("error_choose", "preferred_gender"))],
         )
@@ -132,7 +139,7 @@ def complaint_form(page_language: str) -> type[ComplaintFormBase]:
         anonymous = BooleanField(t["anonymous"])
         language = RadioField(
             t["language"],
-            choices=[(code, t[f"language_{code}"]) for code in ("nl", "en")],
+            choices=[SelectChoice(code, t[f"language_{code}"]) for code in ("nl", "en")],
             default=page_language,
             validators=[InputRequired(err("error_choose", "language"))],
         )

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from vertrouwd.wiring import celery_app, web_app
 from workflow.settings import Settings
@@ -67,7 +68,8 @@ def run_everything(settings: Settings) -> None:
             )
         except OSError as error:
             raise SettingsError("SMTP_PORT", f"the mail catcher cannot listen: {error}") from None
-    children = [_spawn(command) for command in (["web", "--workers", "1"], ["worker"], ["beat"])]
+    web = ["web", "--workers", "1", "--port", str(urlsplit(settings.base_url).port or 8000)]
+    children = [_spawn(command) for command in (web, ["worker"], ["beat"])]
     _announce(settings)
     try:
         _wait_for_first_exit(children)

@@ -16,17 +16,21 @@ def runtime_of(task: Task) -> Runtime:
     return runtime
 
 
-def register(app: Celery) -> None:
-    @app.task(name="vertrouwd.deliver_mail", bind=True, max_retries=MAX_RETRIES)
-    def deliver_mail(self: Task, outbox_id: int) -> str:
-        outcome = runtime_of(self).courier.deliver(outbox_id, utc_now())
-        if outcome.retry_in is not None:
-            # The row holds the truth; this retry only makes it quicker than the next sweep.
-            raise self.retry(countdown=outcome.retry_in + 0.5)
-        return outcome.status
+def deliver_mail(self: Task, outbox_id: int) -> str:
+    outcome = runtime_of(self).courier.deliver(outbox_id, utc_now())
+    if outcome.retry_in is not None:
+        # The row holds the truth; this retry only makes it quicker than the next sweep.
+        raise self.retry(countdown=outcome.retry_in + 0.5)
+    return outcome.status
 
-    @app.task(name="vertrouwd.sweep", bind=True)
-    def sweep(self: Task) -> dict[str, Any]:
-        """Re-deliver whatever is due, so a lost broker message loses nothing."""
-        outcomes = runtime_of(self).courier.deliver_due(utc_now())
-        return {"delivered": sum(o.status == "sent" for o in outcomes), "tried": len(outcomes)}
+
+def sweep(self: Task) -> dict[str, Any]:
+    """Deliver whatever is due, so a wake-up lost by the broker loses nothing."""
+    outcomes = runtime_of(self).courier.deliver_due(utc_now())
+    return {"delivered": sum(o.status == "sent" for o in outcomes), "tried": len(outcomes)}
+
+
+def register(app: Celery) -> None:
+    """Register the same module-level functions on each app (tests build several apps)."""
+    app.task(name="vertrouwd.deliver_mail", bind=True, max_retries=MAX_RETRIES)(deliver_mail)
+    app.task(name="vertrouwd.sweep", bind=True)(sweep)

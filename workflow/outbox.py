@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
@@ -74,7 +75,7 @@ class Postman:
             template=template,
             message_id=message_id,
             recipient_enc=vault.seal(recipient),
-            message_enc=vault.seal_bytes(message.as_bytes()),
+            message_enc=vault.seal_bytes(message.as_bytes(policy=SMTP_POLICY)),
             status="pending",
             attempts=0,
             created_at=now,
