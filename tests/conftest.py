@@ -1,4 +1,4 @@
-"""Shared fixtures: settings for a test, migrated databases (SQLite and PostgreSQL), a live web app."""
+"""Shared fixtures: settings, migrated databases (SQLite and PostgreSQL), a live web app."""
 
 from __future__ import annotations
 

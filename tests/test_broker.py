@@ -1,4 +1,4 @@
-"""Celery on a real Redis: the web's wake-up reaches a worker, and the sweep covers lost wake-ups."""
+"""Celery on a real Redis: a wake-up reaches a worker; the sweep covers lost wake-ups."""
 
 from __future__ import annotations
 

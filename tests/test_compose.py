@@ -1,7 +1,7 @@
 """docker-compose.yml, Dockerfile and .env.example, checked without a Docker engine.
 
 The compose file is validated against the official compose-spec JSON schema
-(tests/data/compose-spec.json, see docs/compose.md for where it came from), and
+(tests/data/compose-spec.json, see the README, "Where the compose schema comes from"), and
 its behaviour (health checks, start order, persistence, profiles) is asserted
 on the parsed YAML.
 """

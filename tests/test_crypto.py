@@ -1,4 +1,4 @@
-"""Encryption at rest: sealed values open only with a configured key; rotation keeps data readable."""
+"""Encryption at rest: sealed values open only with a configured key; rotation keeps them."""
 
 import pytest
 from cryptography.fernet import Fernet

@@ -1,4 +1,4 @@
-"""Routing rules: the organisation's role for the kind, the gender wish as a hard constraint, load."""
+"""Routing rules: the role for the kind, the gender wish as a hard constraint, the load."""
 
 import pytest
 
