@@ -63,3 +63,27 @@ def test_the_sweep_delivers_mail_whose_wake_up_was_lost(
     open_case_now(database, postman, clock)  # no wake-up sent at all: as if Redis lost it
     app.send_task("vertrouwd.sweep")
     assert len(smtp_sink.wait_for(2, timeout=15)) == 2
+
+
+def test_with_the_broker_down_the_client_still_gets_an_answer_and_the_mail_waits(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from tests.conftest import poll
+    from tests.servers import free_port
+    from vertrouwd.wiring import web_app
+
+    settings = settings_for(tmp_path, BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
+    database = migrated(settings, settings.database_url)
+    seed_organisation(database, clock())
+    client = web_app(settings, database).test_client()
+    page = client.get("/melden/versa").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/melden/versa", data={
+        "csrf_token": token, "description": "hulp", "kind": "conduct",
+        "preferred_gender": "none", "email": "c@example.org", "language": "nl", "privacy": "y",
+    })  # fmt: skip
+    assert response.status_code == 200
+    with database.session() as session:
+        statuses = poll(lambda: session.scalars(select(OutboxMail.status)).all(), what="rows")
+    assert statuses == ["pending", "pending"]
+    database.dispose()

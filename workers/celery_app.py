@@ -11,6 +11,7 @@ from workflow.settings import Settings
 
 SWEEP_SECONDS = 10.0
 VISIBILITY_TIMEOUT = 3600  # every countdown we use stays far below this (TESTING.md)
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
 def make_celery(settings: Settings, runtime: Runtime | None = None) -> Celery:
@@ -22,6 +23,9 @@ def make_celery(settings: Settings, runtime: Runtime | None = None) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # The web answers the client even when the broker is down: the sweep delivers later.
+        broker_connection_timeout=2.0,
+        task_publish_retry_policy=PUBLISH_RETRY,
         broker_transport_options=_transport_options(settings),
         beat_schedule={"sweep": {"task": "vertrouwd.sweep", "schedule": SWEEP_SECONDS}},
         beat_schedule_filename=str(settings.instance_dir / "celerybeat-schedule"),

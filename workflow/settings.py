@@ -206,7 +206,7 @@ def _kept_in_instance(instance_dir: Path, filename: str, generate: Callable[[], 
     """Generate a secret once into instance/ (mode 0600) and read it back ever after."""
     path = instance_dir / filename
     if not path.exists():
-        instance_dir.mkdir(parents=True, exist_ok=True)
+        instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
