@@ -52,7 +52,24 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineGroup(click.Group):
+    """Usage errors, too, are one line on stderr with exit status 2 (CONTRACT.md)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.format_message())  # a bare `vertrouwd` asks for the help text
+            sys.exit(2)
+        except click.ClickException as error:
+            _fail(error.format_message().replace("\n", " "), error.exit_code)
+        except click.Abort:
+            _fail("aborted", 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """vertrouwd: intake and case workflow for confidential advisors."""
     logging.basicConfig(

@@ -24,6 +24,7 @@ def serve_web(settings: Settings, host: str, port: int, workers: int) -> None:
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", None)  # URLs can hold secret tokens: no access log
             self.cfg.set("forwarded_allow_ips", "127.0.0.1")
+            self.cfg.set("control_socket_disable", True)  # a shared default path across installs
 
         def load(self) -> Any:
             return web_app(settings)

@@ -21,7 +21,7 @@ def make_engine(database_url: str) -> Engine:
     """An engine for SQLite (WAL, foreign keys, write transactions) or PostgreSQL."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
