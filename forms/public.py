@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from forms.complaint import ComplaintFormBase, complaint_form
+from forms.complaint import complaint_form
 from forms.i18n import words
 from mailtemplates.paths import client_path
 from workflow.intake import CaseOpened, OpenCase, open_case
@@ -63,21 +63,16 @@ def submit_form(slug: str) -> tuple[str, int]:
         return page, 400
     opened = _open(slug, form)
     _wake_delivery(opened)
-    t = words(opened_language(form))
+    # The page stays in the language the client reads; mail goes in the language they chose.
     return render_template(
         "thanks.html",
-        t=t,
+        t=words(g.language),
         opened=opened,
-        steps=client_path(opened.kind, opened_language(form)),
+        steps=client_path(opened.kind, g.language),
         is_finding_advisor=opened.state == "needs_triage",
-        has_email=bool(form.email.data),
+        is_mail_coming=bool(form.email.data) and not form.anonymous.data,
         dossier_url=_dossier_url(opened),
-        page_language=opened_language(form),
     ), 200
-
-
-def opened_language(form: ComplaintFormBase) -> str:
-    return str(getattr(form, "language").data)  # noqa: B009  (field named like the builtin attr)
 
 
 def _command(slug: str, form: Any) -> OpenCase:

@@ -209,3 +209,18 @@ def test_the_load_of_open_cases_spreads_work_without_a_wish(
     with database.session() as session:
         emails = [cases.find_by_reference(session, o.reference).advisor.email for o in advisors]  # type: ignore[union-attr]
     assert sorted(emails) == ["anna@example.org"] * 2 + ["karim@example.org"] * 2
+
+
+def test_an_anonymous_double_submit_gets_a_fresh_link_and_the_first_stays_valid(
+    database: Database, postman: Postman, clock: Clock
+) -> None:
+    seed_organisation(database, clock())
+    anonymous = {"is_anonymous": True, "name": None, "email": None, "submission_key": "k-1"}
+    first = open_one(database, postman, clock, **anonymous)
+    again = open_one(database, postman, clock, **anonymous)
+    assert again.is_duplicate and again.reference == first.reference
+    assert again.dossier is not None and first.dossier is not None
+    assert again.dossier.token != first.dossier.token
+    with database.session() as session:
+        for issued in (first.dossier, again.dossier):
+            assert tokens.find_valid(session, database.vault, issued.token, "dossier", clock())

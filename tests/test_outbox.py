@@ -76,4 +76,3 @@ def test_a_line_break_in_a_subject_is_refused() -> None:
         write(subject="Hallo\r\nBcc: x@y.z")
     with pytest.raises(HeaderInjection):
         single_line("a\x00b")
-

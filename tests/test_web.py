@@ -204,3 +204,20 @@ def test_every_page_forbids_framing_sniffing_and_referrers(web) -> None:
 def test_the_development_mail_page_does_not_exist_outside_development(web) -> None:
     app, _, _ = web
     assert app.test_client().get("/dev/mail").status_code == 404
+
+
+def test_the_thank_you_page_stays_in_the_language_the_client_reads(web) -> None:
+    app, _, _ = web
+    client = app.test_client()
+    data = valid(client, language="nl")
+    page = client.post("/melden/versa?lang=en", data=data).get_data(as_text=True)
+    assert "Thank you, we have received your report" in page
+    assert '<html lang="en">' in page
+
+
+def test_an_anonymous_client_is_not_promised_a_mail(web) -> None:
+    app, database, _ = web
+    client = app.test_client()
+    page = client.post("/melden/versa", data=valid(client, anonymous="y")).get_data(as_text=True)
+    assert "U krijgt ook een e-mail" not in page
+    assert count(database, OutboxMail) == 1

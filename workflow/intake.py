@@ -62,20 +62,36 @@ def open_case(uow: UnitOfWork, postman: Postman, command: OpenCase, now: datetim
         raise UnknownOrganisation(command.organisation_slug)
     submission_hash = uow.vault.blind_index(command.submission_key)
     if submission_hash and (earlier := _earlier_submission(uow, submission_hash)):
-        return CaseOpened(earlier.id, earlier.reference, earlier.kind, earlier.state, None, True)
+        return _already_opened(uow, earlier, now)
     case = _store(uow, organisation, command, submission_hash, now)
     transition(session, case, "start_triage", now, detail=f"kind {case.kind} chosen by client")
     decision = assign(session, uow.vault, postman, case, now)
-    dossier = None
-    if command.is_anonymous:
-        dossier = tokens.issue(
-            session, uow.vault, case, "dossier", now, tokens.DOSSIER_LIFETIME, with_code=True
-        )
-        record(session, case, "dossier_link_issued", now)
+    dossier = _issue_dossier(uow, case, now) if command.is_anonymous else None
     if command.email and not command.is_anonymous:
         _acknowledge(uow, postman, case, command, now, is_finding_advisor=not decision.is_assigned)
     uow.commit()
     return CaseOpened(case.id, case.reference, case.kind, case.state, dossier)
+
+
+def _already_opened(uow: UnitOfWork, case: Case, now: datetime) -> CaseOpened:
+    """A repeated submission (double click, reload) shows the first case again.
+
+    An anonymous client may never have seen the first answer, so they get a fresh link and
+    code; the first ones stay valid. Only the browser that loaded the form knows the key.
+    """
+    dossier = None
+    if case.is_anonymous:
+        dossier = _issue_dossier(uow, case, now)
+        uow.commit()
+    return CaseOpened(case.id, case.reference, case.kind, case.state, dossier, is_duplicate=True)
+
+
+def _issue_dossier(uow: UnitOfWork, case: Case, now: datetime) -> tokens.IssuedToken:
+    dossier = tokens.issue(
+        uow.session, uow.vault, case, "dossier", now, tokens.DOSSIER_LIFETIME, with_code=True
+    )
+    record(uow.session, case, "dossier_link_issued", now)
+    return dossier
 
 
 def _earlier_submission(uow: UnitOfWork, submission_hash: str) -> Case | None:
