@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -86,6 +86,12 @@ class Services:
             self.enqueue(task, args)
         except Exception:  # any broker failure: the database row is the truth
             log.warning("could not enqueue %s; the sweep will pick it up", task)
+
+
+def services() -> Services:
+    """The running app's services (inside a request)."""
+    found: Services = current_app.extensions["vertrouwd"]
+    return found
 
 
 def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:

@@ -7,8 +7,9 @@ import email.policy
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app, render_template
+from flask import Flask, abort, render_template
 
+from forms import services
 from forms.i18n import words
 
 
@@ -18,7 +19,7 @@ def install(app: Flask) -> None:
 
 
 def _folder() -> Path:
-    return Path(current_app.extensions["vertrouwd"].settings.mail_catcher_folder)
+    return Path(services().settings.mail_catcher_folder)
 
 
 def _summary(path: Path) -> dict[str, Any]:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from werkzeug.exceptions import HTTPException
 
+from forms import services
 from forms.i18n import words
 from workflow import tokens
 from workflow.db import check_connection
-
-
-def services() -> Any:
-    return current_app.extensions["vertrouwd"]
 
 
 def install(app: Flask) -> None:

@@ -5,21 +5,18 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from forms import services
 from forms.complaint import complaint_form
 from forms.i18n import words
 from mailtemplates.paths import client_path
 from workflow.intake import CaseOpened, OpenCase, open_case
 from workflow.models import Organisation, OutboxMail
-
-
-def services() -> Any:
-    return current_app.extensions["vertrouwd"]
 
 
 def install(app: Flask, limiter: Limiter, rate_limit: str) -> None:

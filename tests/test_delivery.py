@@ -138,3 +138,25 @@ def test_after_the_last_attempt_a_mail_is_failed_not_retried_forever(
         clock.advance(hours=1)
     assert all(r.status == "failed" and r.attempts == outbox.MAX_ATTEMPTS for r in rows(database))
     assert smtp_sink.messages == []
+
+
+def test_a_crash_between_sending_and_recording_resends_with_the_same_message_id(
+    database: Database, postman: Postman, clock: Clock, courier: Courier, smtp_sink: SmtpSink
+) -> None:
+    """SMTP cannot join our transaction: delivery is at least once, and the fixed Message-ID
+    lets the receiving side (and our own inbox) recognise the second copy."""
+    from workers.delivery import send
+
+    open_a_case(database, postman, clock)
+    first = rows(database)[0].id
+    with database.unit_of_work() as uow:  # claim, send, then die before recording "sent"
+        mail = outbox.claim(uow.session, first, clock())
+        assert mail is not None
+        recipient = database.vault.open(mail.recipient_enc)
+        message = database.vault.open_bytes(mail.message_enc)
+        uow.commit()
+    send(courier.server, courier.sender, recipient, message)
+    clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
+    assert courier.deliver(first, clock()).status == "sent"
+    copies = smtp_sink.wait_for(2)
+    assert len({m.message["Message-ID"] for m in copies}) == 1

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from celery import Celery
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from forms import create_app
-from workers.celery_app import make_celery
-from workers.runtime import Runtime
 from workflow.crypto import Vault
 from workflow.db import Database, check_connection, make_engine
 from workflow.settings import Settings, SettingsError
+
+if TYPE_CHECKING:  # the web and Celery are imported only by the commands that run them
+    from celery import Celery
+    from flask import Flask
 
 
 def build_database(settings: Settings) -> Database:
@@ -34,11 +34,16 @@ def require_database(settings: Settings) -> Database:
 
 
 def celery_app(settings: Settings, database: Database | None = None) -> Celery:
+    from workers.celery_app import make_celery
+    from workers.runtime import Runtime
+
     return make_celery(settings, Runtime(settings, database))
 
 
 def web_app(settings: Settings, database: Database | None = None) -> Flask:
     """The Flask app, enqueueing through Celery by task name (forms never imports workers)."""
+    from forms import create_app
+
     celery = celery_app(settings, database)
 
     def enqueue(task: str, args: tuple[object, ...]) -> None:

@@ -15,6 +15,11 @@ class StaffError(ValueError):
     """An organisation or advisor cannot be added as asked; the message says why."""
 
 
+def require_one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise StaffError(f"{name} {value!r} must be one of {', '.join(allowed)}")
+
+
 def add_organisation(
     session: Session,
     *,
@@ -29,8 +34,7 @@ def add_organisation(
     if not slug or not slug.replace("-", "").isalnum():
         raise StaffError(f"slug {slug!r} may only hold letters, digits and '-'")
     for role in (complaint_role, conduct_role):
-        if role not in HANDLING_ROLES:
-            raise StaffError(f"role {role!r} must be one of {', '.join(HANDLING_ROLES)}")
+        require_one_of("role", role, HANDLING_ROLES)
     if session.scalar(select(Organisation).where(Organisation.slug == slug)):
         raise StaffError(f"organisation {slug!r} exists already")
     organisation = Organisation(
@@ -58,10 +62,10 @@ def add_advisor(
     languages: str = "nl",
 ) -> Advisor:
     """Add a staff member; an existing mail address gets the organisation added instead."""
-    if gender not in GENDERS:
-        raise StaffError(f"gender {gender!r} must be one of {', '.join(GENDERS)}")
-    if role not in STAFF_ROLES:
-        raise StaffError(f"role {role!r} must be one of {', '.join(STAFF_ROLES)}")
+    require_one_of("gender", gender, GENDERS)
+    require_one_of("role", role, STAFF_ROLES)
+    if "@" not in email or any(c in email for c in " \r\n<>,;"):
+        raise StaffError(f"email {email!r} is not one plain mail address")
     organisation = session.scalar(
         select(Organisation).where(Organisation.slug == organisation_slug)
     )
