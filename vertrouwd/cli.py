@@ -101,8 +101,11 @@ def web(host: str, port: int, workers: int) -> None:
 def worker(concurrency: int | None) -> None:
     """A Celery worker (delivery, the sweep)."""
     from vertrouwd.servers import serve_worker
+    from vertrouwd.wiring import require_database
 
-    serve_worker(settings(), concurrency)
+    config = settings()
+    require_database(config).dispose()
+    serve_worker(config, concurrency)
 
 
 @main.command()
@@ -110,8 +113,11 @@ def worker(concurrency: int | None) -> None:
 def beat() -> None:
     """The periodic schedule (one per installation)."""
     from vertrouwd.servers import serve_beat
+    from vertrouwd.wiring import require_database
 
-    serve_beat(settings())
+    config = settings()
+    require_database(config).dispose()
+    serve_beat(config)
 
 
 @main.command()
