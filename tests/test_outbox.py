@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +12,7 @@ from cryptography.fernet import Fernet
 from tests.conftest import START
 from workflow.crypto import Vault
 from workflow.models import Case
-from workflow.outbox import HeaderInjection, Postman, single_line
+from workflow.outbox import HeaderInjection, Postman, reference_of, single_line
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def test_the_mail_has_our_headers_a_fixed_message_id_and_crlf_line_ends() -> Non
     raw = VAULT.open_bytes(row.message_enc)
     assert b"\r\nAuto-Submitted: auto-generated\r\n" in raw
     assert b"\r\nReply-To: team+VP-2026-0042@vp.example\r\n" in raw
-    assert f"Message-ID: {row.message_id}".encode() in raw
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Message-ID"] == row.message_id
     assert row.message_id.endswith("@vp.example>")
     assert b"\n" not in raw.replace(b"\r\n", b"")
     assert VAULT.open(row.recipient_enc) == "c@example.org"
@@ -76,3 +79,13 @@ def test_a_line_break_in_a_subject_is_refused() -> None:
         write(subject="Hallo\r\nBcc: x@y.z")
     with pytest.raises(HeaderInjection):
         single_line("a\x00b")
+
+
+def test_our_message_ids_name_their_case_and_a_forged_one_is_not_believed() -> None:
+    row = write()
+    assert reference_of(VAULT, row.message_id) == "VP-2026-0042"
+    forged = row.message_id.replace("VP-2026-0042", "VP-2026-0041")
+    assert reference_of(VAULT, forged) is None
+    other_key = Vault([Fernet.generate_key().decode()], b"x" * 40)
+    assert reference_of(other_key, row.message_id) is None
+    assert reference_of(VAULT, "<abc@elsewhere.example>") is None

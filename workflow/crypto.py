@@ -59,6 +59,14 @@ class Vault:
         normal = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
         return hmac.new(self._hash_key, normal.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def sign(self, text: str) -> str:
+        """A short keyed signature, e.g. for our Message-IDs (80 bits)."""
+        digest = hmac.new(self._hash_key, b"sign:" + text.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:20]
+
+    def verify(self, text: str, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(text), signature)
+
     def token_hash(self, token: str) -> str:
         """How a secret token or code is stored: keyed, so a leaked table alone cannot be tried."""
         return hmac.new(

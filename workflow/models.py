@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -156,6 +158,7 @@ class Case(Base):
     is_urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     reason_category: Mapped[str | None] = mapped_column(String(48))
     submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    classification: Mapped[str | None] = mapped_column(Text)  # guesses and confidences, JSON
     created_at: Mapped[datetime] = utc_column()
     updated_at: Mapped[datetime] = utc_column()
     closed_at: Mapped[datetime | None] = utc_column(nullable=True)
@@ -178,6 +181,8 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(8))
     author: Mapped[str] = mapped_column(String(16))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    quoted_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    inbound_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_mails.id"))
     created_at: Mapped[datetime] = utc_column()
 
 
@@ -224,6 +229,7 @@ class OutboxMail(Base):
     template: Mapped[str] = mapped_column(String(48))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     recipient_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    recipient_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     message_enc: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -234,13 +240,70 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = utc_column(nullable=True)
 
 
+class InboundMail(Base):
+    """A raw mail from the shared inbox, stored (sealed) before the server is told we have it."""
+
+    __tablename__ = "inbound_mails"
+    __table_args__ = (
+        UniqueConstraint("mailbox", "uidvalidity", "uid"),
+        Index("ix_inbound_mails_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    message_key: Mapped[str] = mapped_column(String(64), unique=True)
+    raw_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = utc_column()
+    next_attempt_at: Mapped[datetime] = utc_column()
+    claimed_until: Mapped[datetime | None] = utc_column(nullable=True)
+    processed_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class Attachment(Base):
+    """A file that came with a mail: name and content sealed, size limited."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbound_mail_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_mails.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    filename_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = utc_column()
+
+
+class MailboxLock(Base):
+    """One watcher per mailbox: a lock row with an expiry, renewed while the watcher lives."""
+
+    __tablename__ = "mailbox_locks"
+
+    mailbox: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = utc_column()
+
+
 __all__ = [
     "AccessToken",
     "Advisor",
+    "Attachment",
     "Base",
     "Case",
     "CaseSequence",
     "Event",
+    "InboundMail",
+    "MailboxLock",
     "Message",
     "Organisation",
     "OutboxMail",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from workflow import leases
 from workflow.crypto import Vault
 from workflow.models import Case, OutboxMail
 
@@ -68,13 +71,14 @@ class Postman:
     ) -> OutboxMail:
         """Render and add one mail to the session; it leaves when the transaction commits."""
         rendered = self.render(template, language, {"reference": case.reference, **context})
-        message_id = make_msgid(idstring=case.reference, domain=self.domain)
+        message_id = signed_message_id(vault, case.reference, self.domain)
         message = self._compose(rendered, recipient, message_id, case.reference, language, now)
         row = OutboxMail(
             case_id=case.id,
             template=template,
             message_id=message_id,
             recipient_enc=vault.seal(recipient),
+            recipient_hash=vault.blind_index(recipient),
             message_enc=vault.seal_bytes(message.as_bytes(policy=SMTP_POLICY)),
             status="pending",
             attempts=0,
@@ -108,6 +112,32 @@ class Postman:
         return message
 
 
+OUR_MESSAGE_ID = re.compile(r"<(VP-\d{4}-\d{4,})\.([0-9a-f]{8})\.([0-9a-f]{20})@([^<>\s]+)>")
+
+
+def signed_message_id(vault: Vault, reference: str, domain: str) -> str:
+    """`<REF.nonce.signature@domain>`: a reply's In-Reply-To proves which case it belongs to."""
+    nonce = secrets.token_hex(4)
+    return f"<{reference}.{nonce}.{vault.sign(f'{reference}.{nonce}')}@{domain}>"
+
+
+def reference_of(vault: Vault, message_id: str) -> str | None:
+    """The case reference of one of our Message-IDs, or None (forged, foreign or garbled)."""
+    match = OUR_MESSAGE_ID.fullmatch(message_id.strip())
+    if match is None:
+        return None
+    reference, nonce, signature = match.group(1, 2, 3)
+    return reference if vault.verify(f"{reference}.{nonce}", signature) else None
+
+
+def recently_sent(session: Session, recipient_hash: str, since: datetime) -> int:
+    """How many mails went to one address since `since` (a last line against mail loops)."""
+    statement = select(func.count(OutboxMail.id)).where(
+        OutboxMail.recipient_hash == recipient_hash, OutboxMail.created_at >= since
+    )
+    return int(session.scalar(statement) or 0)
+
+
 def single_line(value: str) -> str:
     """Refuse CR, LF and NUL in a header value (CVE-2024-6923 is open on Python < 3.11.10)."""
     if any(ch in value for ch in "\r\n\x00"):
@@ -116,34 +146,11 @@ def single_line(value: str) -> str:
 
 
 def due_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
-    """Pending mails whose time has come and that nobody holds a lease on."""
-    statement = (
-        select(OutboxMail.id)
-        .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now)
-        .where(or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now))
-        .order_by(OutboxMail.id)
-        .limit(limit)
-    )
-    return list(session.scalars(statement))
+    return leases.due_ids(session, OutboxMail, now, limit)
 
 
 def claim(session: Session, outbox_id: int, now: datetime) -> OutboxMail | None:
-    """Take a lease on one due mail; None when it is sent, not due, or held by another worker.
-
-    A conditional UPDATE works the same on PostgreSQL and SQLite and needs no lock held
-    during the SMTP conversation; a crashed worker's lease simply runs out.
-    """
-    result = session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == outbox_id, OutboxMail.status == "pending")
-        .where(OutboxMail.next_attempt_at <= now)
-        .where(or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now))
-        .values(claimed_until=now + LEASE, attempts=OutboxMail.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        return None
-    return session.get(OutboxMail, outbox_id, populate_existing=True)
+    return leases.claim(session, OutboxMail, outbox_id, now, LEASE)
 
 
 def mark_sent(mail: OutboxMail, now: datetime) -> None:

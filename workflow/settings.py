@@ -62,6 +62,7 @@ class Settings:
     imap_folder: str = "INBOX"
     imap_ssl: bool = False
     imap_processed_folder: str = "Processed"
+    imap_oauth2_token: str = field(default="", repr=False)
 
     @property
     def is_development(self) -> bool:
@@ -106,12 +107,13 @@ def load_settings(
         form_rate_limit=_rate_limit(env),
         ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or "memory://",
         imap_host=env.get("IMAP_HOST", ""),
-        imap_port=_integer(env, "IMAP_PORT", 143),
+        imap_port=_integer(env, "IMAP_PORT", 993 if _boolean(env, "IMAP_SSL", False) else 143),
         imap_user=env.get("IMAP_USER", ""),
         imap_password=env.get("IMAP_PASSWORD", ""),
         imap_folder=env.get("IMAP_FOLDER") or "INBOX",
         imap_ssl=_boolean(env, "IMAP_SSL", False),
         imap_processed_folder=env.get("IMAP_PROCESSED_FOLDER") or "Processed",
+        imap_oauth2_token=env.get("IMAP_OAUTH2_TOKEN", ""),
     )
 
 
