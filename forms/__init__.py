@@ -80,6 +80,15 @@ class Services:
             self._database = Database(make_engine(self.settings.database_url), vault)
         return self._database
 
+    def wake_delivery_for(self, reference: str) -> None:
+        """After a commit: wake a worker for each pending mail of the case."""
+        from workflow.outbox import pending_ids_of_case
+
+        with self.database.session() as session:
+            ids = pending_ids_of_case(session, reference)
+        for outbox_id in ids:
+            self.enqueue_quietly("vertrouwd.deliver_mail", outbox_id)
+
     def enqueue_quietly(self, task: str, *args: object) -> None:
         """Wake a worker; if the broker is down the sweep finds the row later."""
         try:
@@ -95,11 +104,12 @@ def services() -> Services:
 
 
 def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
-    from forms import dev, pages, public, security
+    from forms import choose, dev, pages, public, security
 
     security.install(app, settings)
     public.install(app, limiter, settings.form_rate_limit)
     pages.install(app)
+    choose.install(app)
     if settings.has_mail_catcher:
         dev.install(app)
 

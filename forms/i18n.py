@@ -98,6 +98,14 @@ TEXT: dict[str, dict[str, str]] = {
             "Bewaar uw link en code."
         ),
         "dossier_invalid": "Deze link is niet (meer) geldig.",
+        "choose_title": "Waar gaat uw bericht over?",
+        "choose_intro": (
+            "Wij hebben uw e-mail ontvangen (kenmerk {reference}). Wilt u ons helpen de juiste "
+            "vertrouwenspersoon te kiezen? Er gebeurt niets tot u op de knop drukt."
+        ),
+        "choose_submit": "Bevestig mijn keuze",
+        "choose_done_title": "Dank u wel",
+        "choose_done": "Wij hebben uw keuze bewaard bij kenmerk {reference}.",
         "staff_title": "Voor medewerkers",
         "staff_soon": (
             "Inloggen voor medewerkers komt binnenkort. Tot dan werkt u met de e-mail "
@@ -199,6 +207,14 @@ TEXT: dict[str, dict[str, str]] = {
             "link and code."
         ),
         "dossier_invalid": "This link is not valid (any more).",
+        "choose_title": "What is your message about?",
+        "choose_intro": (
+            "We have received your email (reference {reference}). Will you help us choose the "
+            "right advisor? Nothing happens until you press the button."
+        ),
+        "choose_submit": "Confirm my choice",
+        "choose_done_title": "Thank you",
+        "choose_done": "We have saved your choice with reference {reference}.",
         "staff_title": "For staff",
         "staff_soon": (
             "Staff sign-in is coming soon. Until then, work by email and with the operator."

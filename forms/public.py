@@ -16,7 +16,7 @@ from forms.complaint import complaint_form
 from forms.i18n import words
 from mailtemplates.paths import client_path
 from workflow.intake import CaseOpened, OpenCase, open_case
-from workflow.models import Organisation, OutboxMail
+from workflow.models import Organisation
 
 
 def install(app: Flask, limiter: Limiter, rate_limit: str) -> None:
@@ -59,7 +59,7 @@ def submit_form(slug: str) -> tuple[str, int]:
         )
         return page, 400
     opened = _open(slug, form)
-    _wake_delivery(opened)
+    services().wake_delivery_for(opened.reference)
     # The page stays in the language the client reads; mail goes in the language they chose.
     return render_template(
         "thanks.html",
@@ -105,18 +105,6 @@ def _open(slug: str, form: Any) -> CaseOpened:
         # The same submission raced itself (double click): the first one won; show it.
         with svc.database.unit_of_work() as uow:
             return open_case(uow, svc.postman, command, svc.clock())
-
-
-def _wake_delivery(opened: CaseOpened) -> None:
-    svc = services()
-    with svc.database.session() as session:
-        ids = session.scalars(
-            select(OutboxMail.id).where(
-                OutboxMail.case_id == opened.case_id, OutboxMail.status == "pending"
-            )
-        ).all()
-    for outbox_id in ids:
-        svc.enqueue_quietly("vertrouwd.deliver_mail", outbox_id)
 
 
 def _dossier_url(opened: CaseOpened) -> str | None:

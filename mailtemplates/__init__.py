@@ -8,12 +8,17 @@
 #
 # The templates reach the client's path and our labels through Jinja globals,
 # not through the context: client_path(kind, language), kind_label(kind,
-# language), gender_wish_label(preferred_gender, language) (mailtemplates.paths)
-# and one_of(value, choices). Each template passes its own language literally
-# ("nl" in nl/, "en" in en/). Callers pass only the documented keys; render()
-# adds "subject" for the HTML title and nothing else.
+# language), gender_wish_label(preferred_gender, language) (mailtemplates.paths),
+# one_of(value, choices) and short_reason(text). Each template passes its own
+# language literally ("nl" in nl/, "en" in en/). Callers pass only the
+# documented keys; render() adds "subject" for the HTML title and nothing else.
+#
+# Staff mails (assignment, triage_needed, client_replied, urgent_case,
+# bounce_notice) never show what the client wrote or who the client is: mail
+# leaves our servers, the case behind the login does not.
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +27,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from mailtemplates.languages import LANGUAGES, resolve_language
-from mailtemplates.paths import client_path, gender_wish_label, kind_label
+from mailtemplates.paths import client_path, gender_wish_label, kind_label, template_label
 
 __all__ = [
     "LANGUAGES",
@@ -35,15 +40,30 @@ __all__ = [
     "one_line_subject",
     "render",
     "resolve_language",
+    "short_reason",
+    "template_label",
 ]
 
-TEMPLATE_NAMES = ("acknowledgement", "assignment", "triage_needed")
+TEMPLATE_NAMES = (
+    "acknowledgement",
+    "assignment",
+    "triage_needed",
+    "client_replied",
+    "urgent_case",
+    "bounce_notice",
+)
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # Spaces and tabs are collapsed inside a subject; CR, LF and every other control,
 # line or paragraph separator character is refused.
 _FOLDABLE_SPACE = (" ", "\t")
 _REFUSED_CATEGORIES = ("Cc", "Zl", "Zp")
+# A bounce reason is the receiving server's text (RFC 3464 Diagnostic-Code): it
+# often quotes the recipient's address, which is client data, and whoever runs
+# that server chose the rest. We keep one short line of it, without addresses.
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
+_ADDRESS_HIDDEN = "[…]"
+_REASON_LIMIT = 160
 
 
 class UnknownTemplateError(LookupError):
@@ -85,6 +105,23 @@ def one_of(value: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def short_reason(text: str) -> str:
+    """One line of at most _REASON_LIMIT characters from untrusted text, addresses hidden.
+
+    Control, format (bidi overrides), line and paragraph separator characters
+    become spaces. May return "" (the template then says the reason is unknown).
+    HTML escaping is left to autoescape; this only shortens and redacts.
+    """
+    spaced = "".join(
+        " " if unicodedata.category(char)[0] == "C" or char in "\u2028\u2029" else char
+        for char in text
+    )
+    line = " ".join(_ADDRESS.sub(_ADDRESS_HIDDEN, spaced).split())
+    if len(line) > _REASON_LIMIT:
+        line = line[: _REASON_LIMIT - 1].rstrip() + "…"
+    return line
+
+
 @functools.cache
 def _environment() -> Environment:
     """The one Environment, built on first use (nothing happens at import time)."""
@@ -100,7 +137,9 @@ def _environment() -> Environment:
         client_path=client_path,
         kind_label=kind_label,
         gender_wish_label=gender_wish_label,
+        template_label=template_label,
         one_of=one_of,
+        short_reason=short_reason,
     )
     return environment
 

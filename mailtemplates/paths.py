@@ -116,6 +116,32 @@ _GENDER_WISH_LABELS: Mapping[str, Mapping[str, str]] = {
     "none": {"nl": "geen voorkeur", "en": "no preference"},
 }
 
+# One entry per name in mailtemplates.TEMPLATE_NAMES (a test holds them equal),
+# for a staff mail or screen that has to say which of our mails it means.
+_TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
+    "acknowledgement": {"nl": "de ontvangstbevestiging", "en": "the acknowledgement"},
+    "assignment": {
+        "nl": "de opdracht aan de vertrouwenspersoon",
+        "en": "the assignment to the advisor",
+    },
+    "triage_needed": {
+        "nl": "het verzoek om actie aan de coördinator",
+        "en": "the request for action to the coordinator",
+    },
+    "client_replied": {
+        "nl": "het bericht over een nieuwe e-mail van de cliënt",
+        "en": "the notice of a new message from the client",
+    },
+    "urgent_case": {
+        "nl": "de waarschuwing over een mogelijk acuut risico",
+        "en": "the warning about a possible acute risk",
+    },
+    "bounce_notice": {
+        "nl": "het bericht dat een e-mail niet is afgeleverd",
+        "en": "the notice that an email was not delivered",
+    },
+}
+
 
 def _lookup(table: Mapping[str, Mapping[str, str]], what: str, key: str, language: str) -> str:
     if key not in table:
@@ -138,3 +164,8 @@ def kind_label(kind: str, language: str) -> str:
 def gender_wish_label(preferred_gender: str, language: str) -> str:
     """The client's wish for a man or a woman, in words ("geen voorkeur", "a female advisor")."""
     return _lookup(_GENDER_WISH_LABELS, "preferred_gender", preferred_gender, language)
+
+
+def template_label(name: str, language: str) -> str:
+    """Which of our mails `name` is, in words ("de ontvangstbevestiging", "the acknowledgement")."""
+    return _lookup(_TEMPLATE_LABELS, "template name", name, language)

@@ -1,4 +1,4 @@
-"""Pytest plugin: real PostgreSQL, Redis and SMTP servers, with a clean slice of each per test."""
+"""Pytest plugin: real PostgreSQL, Redis, SMTP and IMAP servers, a clean slice of each per test."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import pytest
 import redis
 
 from tests.servers import (
+    DovecotServer,
+    ImapAccount,
     PostgresAdmin,
     PostgresServer,
     RedisServer,
@@ -87,3 +89,16 @@ def smtp_sink() -> Iterator[SmtpSink]:
     """A started in-process SMTP sink on a free port; ``.messages`` holds what it accepted."""
     with SmtpSink() as sink:
         yield sink
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[DovecotServer]:
+    """The session's private Dovecot (IMAP on a free port, LOGIN and XOAUTH2)."""
+    with DovecotServer() as server:
+        yield server
+
+
+@pytest.fixture
+def dovecot(dovecot_server: DovecotServer) -> ImapAccount:
+    """A new user with an empty mailbox on the session's Dovecot, for this test alone."""
+    return dovecot_server.new_account()

@@ -1,12 +1,16 @@
-"""Real PostgreSQL, Redis and SMTP servers for tests: find, start, wait for and stop them."""
+"""Real PostgreSQL, Redis, SMTP and IMAP servers for tests: find, start, wait for and stop them."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import glob
+import http.server
+import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -14,19 +18,20 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from imapclient import IMAPClient
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
@@ -434,3 +439,348 @@ class SmtpSink:
             got = [(m.mail_from, m.rcpt_tos, m.message["Subject"]) for m in self.messages]
             raise TimeoutError(f"{exc}; {len(got)} arrived: {got!r}") from None
         return self.messages
+
+
+DOVECOT_HINT = "apt-get install -y dovecot-imapd"
+_USER_POOL = 500
+_DOVECOT_CONF = """\
+# A private Dovecot 2.3 for tests (see TESTING.md): everything under {root}.
+instance_name = vt-dovecot-{port}
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login xoauth2
+auth_failure_delay = 0
+default_internal_user = dovecot
+default_login_user = dovenull
+mail_uid = dovecot
+mail_gid = dovecot
+first_valid_uid = 1
+mail_fsync = never
+mail_location = maildir:{root}/mail/%u
+mail_max_userip_connections = 100
+{capability}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {root}/passwd
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {root}/oauth2.conf.ext
+}}
+userdb {{
+  driver = static
+  args = home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+  # no auth penalty: after a failed login the next one would wait 2-15 s
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+"""
+_OAUTH2_CONF = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
+class TokenIntrospection:
+    """A tiny RFC 7662 introspection endpoint over HTTP that Dovecot's oauth2 passdb asks."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+        tokens = self.tokens
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                user = tokens.get((form.get("token") or [""])[0])
+                answer = {"active": True, "username": user} if user else {"active": False}
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/introspect"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@dataclass(frozen=True)
+class ImapMessage:
+    """One message as the server holds it."""
+
+    uid: int
+    flags: tuple[bytes, ...]
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    """One user's mailbox on a DovecotServer, with helpers that use their own connection."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+
+    @contextlib.contextmanager
+    def client(self) -> Iterator[IMAPClient]:
+        """A logged-in IMAPClient (TCP_NODELAY: small commands would wait ~40 ms otherwise)."""
+        client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
+        try:
+            client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            client.login(self.user, self.password)
+            yield client
+        finally:
+            with contextlib.suppress(Exception):
+                client.logout()
+
+    def append(self, folder: str, raw: bytes) -> None:
+        self.append_many(folder, [raw])
+
+    def append_many(self, folder: str, raws: list[bytes]) -> None:
+        """APPEND every message over one connection (MULTIAPPEND, 100 at a time, when offered)."""
+        with self.client() as client:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            if not client.has_capability("MULTIAPPEND"):
+                for raw in raws:
+                    client.append(folder, raw)
+                return
+            for start in range(0, len(raws), 100):
+                client.multiappend(folder, raws[start : start + 100])
+
+    def count(self, folder: str) -> int:
+        """How many messages ``folder`` holds (0 when it does not exist)."""
+        with self.client() as client:
+            if not client.folder_exists(folder):
+                return 0
+            return int(client.folder_status(folder, ["MESSAGES"])[b"MESSAGES"])
+
+    def messages(self, folder: str) -> list[ImapMessage]:
+        """Every message in ``folder`` with its flags, read without setting \\Seen."""
+        with self.client() as client:
+            if not client.folder_exists(folder):
+                return []
+            client.select_folder(folder, readonly=True)
+            uids = client.search()
+            found = client.fetch(uids, [b"FLAGS", b"BODY.PEEK[]"]) if uids else {}
+            return [
+                ImapMessage(int(uid), tuple(data[b"FLAGS"]), bytes(data[b"BODY[]"]))
+                for uid, data in sorted(found.items())
+            ]
+
+
+class DovecotServer:
+    """A private Dovecot (IMAP only, plain text on 127.0.0.1) on a free port.
+
+    ``capability`` replaces the advertised post-login capabilities (e.g. a server without
+    MOVE). Users log in with LOGIN/PLAIN from a passwd-file, or with XOAUTH2 and a token
+    registered by ``add_oauth2_token`` (checked by a local introspection endpoint).
+    """
+
+    def __init__(self, capability: str | None = None) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.user, self.password = "inbox", "secret"
+        self.capability = capability
+        self.root: Path | None = None
+        self._users: dict[str, str] = {self.user: self.password, "other": "secret2"}
+        # Dovecot looks at the passwd-file at most once a second, so a user added during a
+        # run may not log in at once: tests take fresh users from a pool written at start.
+        self._pool = [f"u{n:04d}" for n in range(1, _USER_POOL + 1)]
+        self._users.update({user: secrets.token_hex(8) for user in self._pool})
+        self._pool.reverse()
+        self._introspection: TokenIntrospection | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log(self) -> Path:
+        assert self.root is not None, "server not started"
+        return self.root / "dovecot.log"
+
+    def _write_config(self) -> None:
+        assert self.root is not None and self._introspection is not None
+        mail = self.root / "mail"
+        mail.mkdir()
+        shutil.chown(mail, "dovecot", "dovecot")
+        capability = f"imap_capability = {self.capability}" if self.capability else ""
+        conf = _DOVECOT_CONF.format(root=self.root, port=self.port, capability=capability)
+        (self.root / "dovecot.conf").write_text(conf)
+        oauth2 = _OAUTH2_CONF.format(url=self._introspection.url)
+        (self.root / "oauth2.conf.ext").write_text(oauth2)
+        self._write_passwd()
+
+    def _write_passwd(self) -> None:
+        """Dovecot re-reads the passwd-file when its size changes; replace it atomically."""
+        assert self.root is not None
+        lines = "".join(f"{user}:{{PLAIN}}{pw}::::::\n" for user, pw in self._users.items())
+        (self.root / "passwd.new").write_text(lines)
+        os.replace(self.root / "passwd.new", self.root / "passwd")
+
+    def _launch(self) -> None:
+        """Run ``dovecot -F`` in its own session and, when possible, its own PID namespace:
+        PID 1 here does not reap orphans, and imap processes outlive a killed master; in a
+        PID namespace the kernel kills and reaps them all when the master exits."""
+        assert self.root is not None
+        args = [
+            require_binary("dovecot", DOVECOT_HINT),
+            "-F",
+            "-c",
+            str(self.root / "dovecot.conf"),
+        ]
+        if _can_unshare_pid():
+            args = ["unshare", "--pid", "--fork", "--kill-child", *args]
+        with (self.root / "stdout.log").open("ab") as out:
+            self._proc = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=self.root,
+                start_new_session=True,
+            )
+
+    def _ready(self) -> bool:
+        assert self._proc is not None
+        _abort_if_exited(self._proc, "dovecot", self.log)
+        try:
+            with self.account().client():
+                return True
+        except (OSError, IMAPClient.Error):
+            return False
+
+    def _wait_ready(self, timeout: float) -> None:
+        try:
+            wait_until(self._ready, timeout, what=f"Dovecot LOGIN on port {self.port}")
+        except BaseException as exc:
+            tail = _log_tail(self.log) if self.root is not None else ""
+            self.stop()
+            raise RuntimeError(f"dovecot did not start: {exc}; log tail:\n{tail}") from exc
+
+    def start(self, timeout: float = 15.0) -> DovecotServer:
+        """Write the config, start Dovecot and wait until a LOGIN succeeds."""
+        require_binary("dovecot", DOVECOT_HINT)
+        self.root = _make_temp_dir("vt-dovecot-")
+        self._introspection = TokenIntrospection()
+        self._write_config()
+        self._launch()
+        self._wait_ready(timeout)
+        return self
+
+    def restart(self, timeout: float = 15.0) -> None:
+        """Stop the processes (every session ends) and start again: same port, same mail."""
+        if self._proc is not None:
+            _stop_process(self._proc, signal.SIGTERM)
+        self._launch()
+        self._wait_ready(timeout)
+
+    def stop(self) -> None:
+        """SIGTERM the process group, SIGKILL after a deadline; remove the temp dir."""
+        if self._proc is not None:
+            _stop_process(self._proc, signal.SIGTERM)
+            self._proc = None
+        if self._introspection is not None:
+            self._introspection.stop()
+            self._introspection = None
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
+
+    def __enter__(self) -> DovecotServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def new_account(self) -> ImapAccount:
+        """A user nobody has used yet: an empty mailbox (its maildir appears at first login)."""
+        if self._pool:
+            return self.account(self._pool.pop())
+        return self.add_user(f"x{secrets.token_hex(6)}", secrets.token_hex(8))
+
+    def add_user(self, user: str, password: str, timeout: float = 5.0) -> ImapAccount:
+        """Add a user and wait until Dovecot has re-read the passwd-file (about a second)."""
+        self._users[user] = password
+        self._write_passwd()
+        account = self.account(user)
+
+        def can_log_in() -> bool:
+            try:
+                with account.client():
+                    return True
+            except IMAPClient.Error:
+                return False
+
+        wait_until(can_log_in, timeout, interval=0.1, what=f"Dovecot to know user {user}")
+        return account
+
+    def add_oauth2_token(self, token: str, user: str) -> None:
+        """Make XOAUTH2 with ``token`` log in as ``user``."""
+        assert self._introspection is not None, "server not started"
+        self._introspection.tokens[token] = user
+
+    def account(self, user: str | None = None) -> ImapAccount:
+        user = user or self.user
+        return ImapAccount(self.host, self.port, user, self._users[user])
+
+    def append(self, folder: str, raw: bytes) -> None:
+        self.account().append(folder, raw)
+
+    def append_many(self, folder: str, raws: list[bytes]) -> None:
+        self.account().append_many(folder, raws)
+
+    def count(self, folder: str) -> int:
+        return self.account().count(folder)
+
+
+_unshare_works: list[bool] = []
+
+
+def _can_unshare_pid() -> bool:
+    """Whether ``unshare --pid --fork`` works here (root, or a user namespace allowed)."""
+    if not _unshare_works:
+        binary = shutil.which("unshare")
+        args = [binary or "unshare", "--pid", "--fork", "--kill-child", "true"]
+        works = binary is not None and subprocess.run(args, check=False, timeout=10).returncode == 0
+        _unshare_works.append(works)
+    return _unshare_works[0]

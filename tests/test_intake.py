@@ -95,7 +95,8 @@ def test_acknowledgement_and_assignment_mails_are_in_the_outbox_with_our_headers
         assert message["Auto-Submitted"] == "auto-generated"
         assert message["Message-ID"].endswith("@vertrouwd.test>")
         assert message["From"] == "vertrouwenspersonen@vertrouwd.test"
-        assert message["Reply-To"] == f"vertrouwenspersonen+{opened.reference}@vertrouwd.test"
+        assert message["Reply-To"].startswith(f"vertrouwenspersonen+{opened.reference}.")
+        assert message["Reply-To"].endswith("@vertrouwd.test")
     assignment = by_recipient["anna@example.org"].as_string()
     for secret in (*CLIENT.values(), "Johan"):
         assert secret not in assignment

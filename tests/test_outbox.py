@@ -59,9 +59,10 @@ def test_the_mail_has_our_headers_a_fixed_message_id_and_crlf_line_ends() -> Non
     row = write()
     raw = VAULT.open_bytes(row.message_enc)
     assert b"\r\nAuto-Submitted: auto-generated\r\n" in raw
-    assert b"\r\nReply-To: team+VP-2026-0042@vp.example\r\n" in raw
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Message-ID"] == row.message_id
+    signature = VAULT.sign("plus:VP-2026-0042")
+    assert parsed["Reply-To"] == f"team+VP-2026-0042.{signature}@vp.example"
     assert row.message_id.endswith("@vp.example>")
     assert b"\n" not in raw.replace(b"\r\n", b"")
     assert VAULT.open(row.recipient_enc) == "c@example.org"

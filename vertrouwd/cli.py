@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
-import signal
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -123,12 +121,10 @@ def beat() -> None:
 @main.command()
 @one_line_errors
 def watch() -> None:
-    """The inbox watcher (one per mailbox); a placeholder until the inbox work lands."""
-    settings()  # a bad setting still stops it at once
-    click.echo("vertrouwd: the inbox watcher is not built yet; idling until stopped", err=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with contextlib.suppress(KeyboardInterrupt):
-        signal.pause()
+    """The inbox watcher (one per mailbox): IMAP IDLE, store, then move."""
+    from vertrouwd.inbox_run import watch_forever
+
+    watch_forever(settings())
 
 
 @main.command()
@@ -167,3 +163,7 @@ def _first_line(error: BaseException) -> str:
 from vertrouwd import cli_data  # noqa: E402  (registers the data commands on `main`)
 
 cli_data.register(main)
+
+from vertrouwd import cli_inbox  # noqa: E402
+
+cli_inbox.register(main)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,7 +71,12 @@ def run_everything(settings: Settings) -> None:
         except OSError as error:
             raise SettingsError("SMTP_PORT", f"the mail catcher cannot listen: {error}") from None
     web = ["web", "--workers", "1", "--port", str(urlsplit(settings.base_url).port or 8000)]
-    children = [_spawn(command) for command in (web, ["worker"], ["beat"])]
+    children = []
+    if settings.has_embedded_mailbox:
+        children.append(_start_mailbox(settings))
+    children += [_spawn(command) for command in (web, ["worker"], ["beat"])]
+    if settings.has_embedded_mailbox:
+        children.append(_spawn(["watch"]))
     _announce(settings)
     try:
         _wait_for_first_exit(children)
@@ -84,6 +90,34 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def _start_mailbox(settings: Settings) -> subprocess.Popen[bytes]:
+    """The embedded IMAP server (pymap, in memory) that plays the shared inbox in development."""
+    from workflow.settings import SettingsError
+
+    command = [sys.executable, "-c", "import sys; from pymap.main import main; sys.exit(main())",
+               "--host", settings.imap_host, "--port", str(settings.imap_port), "--no-tls",
+               "dict", "--demo-user", settings.imap_user,
+               "--demo-password", settings.imap_password]  # fmt: skip
+    child = subprocess.Popen(command)  # noqa: S603  (our own command)
+    deadline = time.monotonic() + 15
+    while not _accepts(settings.imap_host, settings.imap_port):
+        if child.poll() is not None or time.monotonic() > deadline:
+            child.kill()
+            raise SettingsError(
+                "IMAP_PORT", f"the embedded mailbox cannot listen on {settings.imap_port}"
+            )
+        time.sleep(0.05)
+    return child
+
+
+def _accepts(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
 
 
 def _spawn(arguments: list[str]) -> subprocess.Popen[bytes]:
@@ -100,6 +134,8 @@ def _announce(settings: Settings) -> None:
     ]
     if settings.has_mail_catcher:
         lines.append(f"  caught mail:       {settings.base_url}/dev/mail")
+    if settings.has_embedded_mailbox:
+        lines.append(f"  write to the inbox: {settings.base_url}/dev/send")
     lines += [f"  database:          {settings.database_url}", "Stop with Ctrl-C.", ""]
     print("\n".join(lines), flush=True)
 

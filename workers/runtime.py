@@ -10,6 +10,7 @@ from workers.delivery import Courier
 from workflow.crypto import Vault
 from workflow.db import Database, make_engine
 from workflow.outbox import Postman
+from workflow.pipeline import InboxConfig
 from workflow.settings import Settings
 
 
@@ -33,6 +34,10 @@ class Runtime:
     @cached_property
     def courier(self) -> Courier:
         return Courier(self.database, self.settings.smtp, self.settings.mail_from)
+
+    @cached_property
+    def inbox(self) -> InboxConfig:
+        return InboxConfig(self.settings.mail_from, self.settings.inbox_default_organisation)
 
     @cached_property
     def postman(self) -> Postman:

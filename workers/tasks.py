@@ -7,6 +7,7 @@ from typing import Any
 from celery import Celery, Task
 
 from workers.runtime import Runtime, utc_now
+from workflow.pipeline import process, process_due
 
 MAX_RETRIES = 8
 
@@ -24,13 +25,29 @@ def deliver_mail(self: Task, outbox_id: int) -> str:
     return outcome.status
 
 
+def process_mail(self: Task, inbound_id: int) -> str:
+    """Process one stored inbound mail, then wake delivery of the mails it caused."""
+    runtime = runtime_of(self)
+    outcome = process(runtime.database, runtime.postman, runtime.inbox, inbound_id, utc_now())
+    for outbox_id in outcome.mail_ids:
+        self.app.send_task("vertrouwd.deliver_mail", args=[outbox_id])
+    return outcome.status
+
+
 def sweep(self: Task) -> dict[str, Any]:
-    """Deliver whatever is due, so a wake-up lost by the broker loses nothing."""
-    outcomes = runtime_of(self).courier.deliver_due(utc_now())
-    return {"delivered": sum(o.status == "sent" for o in outcomes), "tried": len(outcomes)}
+    """Process and deliver whatever is due, so a wake-up lost by the broker loses nothing."""
+    runtime = runtime_of(self)
+    processed = process_due(runtime.database, runtime.postman, runtime.inbox, utc_now())
+    outcomes = runtime.courier.deliver_due(utc_now())
+    return {
+        "processed": len(processed),
+        "delivered": sum(o.status == "sent" for o in outcomes),
+        "tried": len(outcomes),
+    }
 
 
 def register(app: Celery) -> None:
     """Register the same module-level functions on each app (tests build several apps)."""
     app.task(name="vertrouwd.deliver_mail", bind=True, max_retries=MAX_RETRIES)(deliver_mail)
+    app.task(name="vertrouwd.process_mail", bind=True)(process_mail)
     app.task(name="vertrouwd.sweep", bind=True)(sweep)

@@ -56,7 +56,7 @@ def assign(
         candidates_for(session, organisation),
     )
     if decision.advisor_id is None:
-        _to_triage(session, vault, postman, case, decision.reason, now)
+        send_to_triage(session, vault, postman, case, decision.reason, now)
         return decision
     advisor = session.get_one(Advisor, decision.advisor_id)
     case.advisor = advisor
@@ -83,9 +83,10 @@ def assign(
     return decision
 
 
-def _to_triage(
+def send_to_triage(
     session: Session, vault: Vault, postman: Postman, case: Case, reason: str, now: datetime
 ) -> None:
+    """No advisor yet: the case waits for a coordinator, and every coordinator is told."""
     transition(session, case, "request_triage", now, detail=reason)
     coordinators = coordinators_of(session, case.organisation)
     if not coordinators:
@@ -116,3 +117,24 @@ def _staff_language(advisor: Advisor) -> str:
 
 def staff_case_url(postman: Postman, case: Case) -> str:
     return f"{postman.base_url}/medewerkers/zaken/{case.reference}"
+
+
+def alert_urgent(
+    session: Session, vault: Vault, postman: Postman, case: Case, now: datetime
+) -> None:
+    """A possible acute safety risk: every coordinator of the organisation is mailed at once."""
+    for coordinator in coordinators_of(session, case.organisation):
+        postman.write(
+            session,
+            vault,
+            case=case,
+            template="urgent_case",
+            language=_staff_language(coordinator),
+            recipient=coordinator.email,
+            now=now,
+            context={
+                "organisation_name": case.organisation.name,
+                "coordinator_name": coordinator.name,
+                "case_url": staff_case_url(postman, case),
+            },
+        )

@@ -43,7 +43,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: object) -> None:
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers (Database.session) take no write lock, so pages and lists never wait on a worker.
+    is_read_only = connection.get_execution_options().get("vertrouwd_read_only", False)
+    connection.exec_driver_sql("BEGIN" if is_read_only else "BEGIN IMMEDIATE")
 
 
 def is_postgresql(session: Session) -> bool:
@@ -91,13 +93,15 @@ class Database:
         self.engine = engine
         self.vault = vault
         self.session_factory = sessionmaker(engine, expire_on_commit=False)
+        self._read_factory = sessionmaker(engine.execution_options(vertrouwd_read_only=True))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.vault)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.session_factory() as session:
+        """A session for reading; every change goes through `unit_of_work()`."""
+        with self._read_factory() as session:
             yield session
 
     def dispose(self) -> None:

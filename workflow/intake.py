@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from workflow import tokens
-from workflow.assignment import assign
+from workflow.assignment import alert_urgent, assign, send_to_triage
 from workflow.cases import record, transition
 from workflow.db import UnitOfWork
 from workflow.models import Case, Message, Organisation, Person
-from workflow.outbox import Postman
+from workflow.outbox import Postman, recently_sent
 from workflow.references import next_reference
 from workflow.states import RECEIVED
+
+AUTOMATIC_MAIL_CAP = 3
+AUTOMATIC_MAIL_WINDOW = timedelta(minutes=10)
 
 
 class UnknownOrganisation(LookupError):
@@ -38,6 +41,12 @@ class OpenCase:
     counterpart_role: str | None = None
     is_anonymous: bool = False
     submission_key: str | None = None
+    is_urgent: bool = False
+    is_sure: bool = True  # False: kind or wish is a guess; a coordinator decides, the client may
+    is_organisation_known: bool = True  # False: a coordinator places it (never a guess)
+    classification: str | None = None  # the guesses and their confidence as JSON; no content
+    quoted_text: str | None = None
+    inbound_mail_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,13 @@ class CaseOpened:
 
 def open_case(uow: UnitOfWork, postman: Postman, command: OpenCase, now: datetime) -> CaseOpened:
     """Store the case, route it, and write the mails it causes, all in one commit."""
+    opened = start_case(uow, postman, command, now)
+    uow.commit()
+    return opened
+
+
+def start_case(uow: UnitOfWork, postman: Postman, command: OpenCase, now: datetime) -> CaseOpened:
+    """`open_case` without the commit, for callers that add to the same transaction."""
     session = uow.session
     organisation = session.scalar(
         select(Organisation).where(Organisation.slug == command.organisation_slug)
@@ -64,13 +80,35 @@ def open_case(uow: UnitOfWork, postman: Postman, command: OpenCase, now: datetim
     if submission_hash and (earlier := _earlier_submission(uow, submission_hash)):
         return _already_opened(uow, earlier, now)
     case = _store(uow, organisation, command, submission_hash, now)
-    transition(session, case, "start_triage", now, detail=f"kind {case.kind} chosen by client")
-    decision = assign(session, uow.vault, postman, case, now)
+    transition(session, case, "start_triage", now, detail=_how_kind_was_set(command))
+    if command.is_urgent:
+        alert_urgent(session, uow.vault, postman, case, now)
+    choose_url = None if command.is_sure else _choose_link(uow, postman, case, now)
+    if command.is_sure and command.is_organisation_known:
+        is_assigned = assign(session, uow.vault, postman, case, now).is_assigned
+    else:
+        reason = "unclassified" if not command.is_sure else "organisation_unknown"
+        send_to_triage(session, uow.vault, postman, case, reason, now)
+        is_assigned = False
     dossier = _issue_dossier(uow, case, now) if command.is_anonymous else None
-    if command.email and not command.is_anonymous:
-        _acknowledge(uow, postman, case, command, now, is_finding_advisor=not decision.is_assigned)
-    uow.commit()
+    if command.email:
+        dossier_url = f"{postman.base_url}/dossier/{dossier.token}" if dossier else None
+        _acknowledge(uow, postman, case, command, now, is_finding_advisor=not is_assigned,
+                     choose_url=choose_url, dossier_url=dossier_url)  # fmt: skip
     return CaseOpened(case.id, case.reference, case.kind, case.state, dossier)
+
+
+def _how_kind_was_set(command: OpenCase) -> str:
+    if command.channel == "web":
+        return f"kind {command.kind} chosen by client"
+    return f"kind {command.kind} {'recognised' if command.is_sure else 'unsure'} in mail"
+
+
+def _choose_link(uow: UnitOfWork, postman: Postman, case: Case, now: datetime) -> str:
+    """A page where the client says what it is about and whom they want (GET shows, POST acts)."""
+    issued = tokens.issue(uow.session, uow.vault, case, "choose", now, tokens.CHOOSE_LIFETIME)
+    record(uow.session, case, "choice_link_issued", now)
+    return f"{postman.base_url}/kiezen/{issued.token}"
 
 
 def _already_opened(uow: UnitOfWork, case: Case, now: datetime) -> CaseOpened:
@@ -79,10 +117,7 @@ def _already_opened(uow: UnitOfWork, case: Case, now: datetime) -> CaseOpened:
     An anonymous client may never have seen the first answer, so they get a fresh link and
     code; the first ones stay valid. Only the browser that loaded the form knows the key.
     """
-    dossier = None
-    if case.is_anonymous:
-        dossier = _issue_dossier(uow, case, now)
-        uow.commit()
+    dossier = _issue_dossier(uow, case, now) if case.is_anonymous else None
     return CaseOpened(case.id, case.reference, case.kind, case.state, dossier, is_duplicate=True)
 
 
@@ -107,7 +142,7 @@ def _store(
 ) -> Case:
     vault, session = uow.vault, uow.session
     person = None
-    if not command.is_anonymous:
+    if command.name or command.email or command.phone:
         person = Person(
             name_enc=vault.seal_optional(command.name),
             email_enc=vault.seal_optional(command.email),
@@ -129,6 +164,8 @@ def _store(
         counterpart_hash=vault.blind_index(command.counterpart_name),
         counterpart_role_enc=vault.seal_optional(command.counterpart_role),
         is_anonymous=command.is_anonymous,
+        is_urgent=command.is_urgent,
+        classification=command.classification,
         submission_hash=submission_hash,
         created_at=now,
         updated_at=now,
@@ -141,10 +178,14 @@ def _store(
             direction="in",
             author="client",
             body_enc=vault.seal(command.description),
+            quoted_enc=vault.seal_optional(command.quoted_text),
+            inbound_mail_id=command.inbound_mail_id,
             created_at=now,
         )
     )
     record(session, case, "received", now, actor="client", detail=f"via {command.channel}")
+    if command.is_urgent:
+        record(session, case, "marked_urgent", now, detail="possible acute safety risk")
     return case
 
 
@@ -162,8 +203,13 @@ def _acknowledge(
     now: datetime,
     *,
     is_finding_advisor: bool,
+    choose_url: str | None,
+    dossier_url: str | None,
 ) -> None:
     assert command.email is not None
+    if is_capped(uow, command.email, now):
+        record(uow.session, case, "acknowledgement_capped", now, detail="too many to this address")
+        return
     postman.write(
         uow.session,
         uow.vault,
@@ -177,9 +223,21 @@ def _acknowledge(
             "kind": case.kind,
             "preferred_gender": case.preferred_gender,
             "is_finding_advisor": is_finding_advisor,
-            "contact_name": command.name or None,
-            "dossier_url": None,
+            "contact_name": None if command.is_anonymous else command.name,
+            "dossier_url": dossier_url,
             "committee_email": case.organisation.committee_email,
+            "choose_url": choose_url,
+            "channel": case.channel,
         },
     )
     record(uow.session, case, "acknowledgement_queued", now)
+
+
+def is_capped(uow: UnitOfWork, address: str, now: datetime) -> bool:
+    """At most AUTOMATIC_MAIL_CAP automatic mails to one address in the window: a mail loop
+    that slipped past every other rule still ends here."""
+    address_hash = uow.vault.blind_index(address)
+    if address_hash is None:
+        return False
+    sent = recently_sent(uow.session, address_hash, now - AUTOMATIC_MAIL_WINDOW)
+    return sent >= AUTOMATIC_MAIL_CAP

@@ -254,6 +254,7 @@ class InboundMail(Base):
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     uid: Mapped[int | None] = mapped_column(BigInteger)
     message_key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     raw_enc: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -52,10 +52,10 @@ class Postman:
     def domain(self) -> str:
         return self.mail_from.rpartition("@")[2]
 
-    def reply_address(self, reference: str) -> str:
-        """`team+VP-2026-0042@domain`: a reply threads into its case even without a subject."""
+    def reply_address(self, vault: Vault, reference: str) -> str:
+        """`team+VP-2026-0042.<signature>@domain`: a reply threads into its case by address."""
         local, _, domain = self.mail_from.partition("@")
-        return f"{local}+{reference}@{domain}"
+        return f"{local}+{signed_plus_reference(vault, reference)}@{domain}"
 
     def write(
         self,
@@ -72,7 +72,8 @@ class Postman:
         """Render and add one mail to the session; it leaves when the transaction commits."""
         rendered = self.render(template, language, {"reference": case.reference, **context})
         message_id = signed_message_id(vault, case.reference, self.domain)
-        message = self._compose(rendered, recipient, message_id, case.reference, language, now)
+        reply_to = self.reply_address(vault, case.reference)
+        message = self._compose(rendered, recipient, message_id, reply_to, language, now)
         row = OutboxMail(
             case_id=case.id,
             template=template,
@@ -93,22 +94,22 @@ class Postman:
         rendered: RenderedMailLike,
         recipient: str,
         message_id: str,
-        reference: str,
+        reply_to: str,
         language: str,
         now: datetime,
     ) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self.mail_from
         message["To"] = single_line(recipient)
-        message["Reply-To"] = self.reply_address(reference)
+        message["Reply-To"] = reply_to
         message["Subject"] = single_line(rendered.subject)
         message["Date"] = format_datetime(now)
         message["Message-ID"] = message_id
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: nobody should auto-answer
         message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to us
-        message["Content-Language"] = language
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
+        message["Content-Language"] = language  # after: make_alternative moves Content-* down
         return message
 
 
@@ -119,6 +120,10 @@ def signed_message_id(vault: Vault, reference: str, domain: str) -> str:
     """`<REF.nonce.signature@domain>`: a reply's In-Reply-To proves which case it belongs to."""
     nonce = secrets.token_hex(4)
     return f"<{reference}.{nonce}.{vault.sign(f'{reference}.{nonce}')}@{domain}>"
+
+
+def signed_plus_reference(vault: Vault, reference: str) -> str:
+    return f"{reference}.{vault.sign('plus:' + reference)}"
 
 
 def reference_of(vault: Vault, message_id: str) -> str | None:
@@ -184,3 +189,12 @@ def make_all_due(session: Session, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0))
+
+
+def pending_ids_of_case(session: Session, reference: str) -> list[int]:
+    statement = (
+        select(OutboxMail.id)
+        .join(Case, Case.id == OutboxMail.case_id)
+        .where(Case.reference == reference, OutboxMail.status == "pending")
+    )
+    return list(session.scalars(statement))

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
@@ -63,6 +64,8 @@ class Settings:
     imap_ssl: bool = False
     imap_processed_folder: str = "Processed"
     imap_oauth2_token: str = field(default="", repr=False)
+    imap_is_embedded: bool = False
+    inbox_default_organisation: str | None = None
 
     @property
     def is_development(self) -> bool:
@@ -72,6 +75,11 @@ class Settings:
     def has_mail_catcher(self) -> bool:
         """The embedded mail catcher is on: development with no SMTP server configured."""
         return self.is_development and self.smtp.is_embedded
+
+    @property
+    def has_embedded_mailbox(self) -> bool:
+        """Development without IMAP_HOST: `vertrouwd run` starts a small IMAP server (pymap)."""
+        return self.imap_is_embedded
 
     @property
     def mail_domain(self) -> str:
@@ -106,14 +114,12 @@ def load_settings(
         smtp=_smtp(env),
         form_rate_limit=_rate_limit(env),
         ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or "memory://",
-        imap_host=env.get("IMAP_HOST", ""),
-        imap_port=_integer(env, "IMAP_PORT", 993 if _boolean(env, "IMAP_SSL", False) else 143),
-        imap_user=env.get("IMAP_USER", ""),
-        imap_password=env.get("IMAP_PASSWORD", ""),
+        **_imap_server(env, environment, instance_dir),
         imap_folder=env.get("IMAP_FOLDER") or "INBOX",
         imap_ssl=_boolean(env, "IMAP_SSL", False),
         imap_processed_folder=env.get("IMAP_PROCESSED_FOLDER") or "Processed",
         imap_oauth2_token=env.get("IMAP_OAUTH2_TOKEN", ""),
+        inbox_default_organisation=env.get("INBOX_DEFAULT_ORGANISATION") or None,
     )
 
 
@@ -269,6 +275,29 @@ def _mail_address(env: Mapping[str, str], name: str, default: str) -> str:
             name, f"must be one plain mail address like team@example.org, not {raw!r}"
         )
     return raw
+
+
+EMBEDDED_IMAP_PORT = 8143
+
+
+def _imap_server(env: Mapping[str, str], environment: str, instance_dir: Path) -> dict[str, Any]:
+    """The shared inbox; in development without IMAP_HOST, the embedded mailbox."""
+    if env.get("IMAP_HOST") or environment != "development":
+        return {
+            "imap_host": env.get("IMAP_HOST", ""),
+            "imap_port": _integer(
+                env, "IMAP_PORT", 993 if _boolean(env, "IMAP_SSL", False) else 143
+            ),
+            "imap_user": env.get("IMAP_USER", ""),
+            "imap_password": env.get("IMAP_PASSWORD", ""),
+        }
+    return {
+        "imap_host": "127.0.0.1",
+        "imap_port": _integer(env, "IMAP_PORT", EMBEDDED_IMAP_PORT),
+        "imap_user": "vertrouwenspersonen",
+        "imap_password": _kept_in_instance(instance_dir, "imap_password", _new_secret),
+        "imap_is_embedded": True,
+    }
 
 
 def _smtp(env: Mapping[str, str]) -> MailServer:

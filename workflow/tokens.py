@@ -14,6 +14,7 @@ from workflow.models import AccessToken, Case
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 DOSSIER_LIFETIME = timedelta(days=400)
+CHOOSE_LIFETIME = timedelta(days=30)
 
 
 @dataclass(frozen=True)

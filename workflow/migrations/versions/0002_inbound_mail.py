@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 23:10:30.459812
+Create Date: 2026-11-22 23:13:15.517650
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("uidvalidity", sa.BigInteger(), nullable=True),
         sa.Column("uid", sa.BigInteger(), nullable=True),
         sa.Column("message_key", sa.String(length=64), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=True),
         sa.Column("raw_enc", sa.LargeBinary(), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -54,6 +55,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_key", name=op.f("uq_inbound_mails_message_key")),
     )
     with op.batch_alter_table("inbound_mails", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inbound_mails_content_hash"), ["content_hash"], unique=False
+        )
         batch_op.create_index(
             "ix_inbound_mails_status_next_attempt_at", ["status", "next_attempt_at"], unique=False
         )
@@ -128,6 +132,7 @@ def downgrade() -> None:
     op.drop_table("attachments")
     with op.batch_alter_table("inbound_mails", schema=None) as batch_op:
         batch_op.drop_index("ix_inbound_mails_status_next_attempt_at")
+        batch_op.drop_index(batch_op.f("ix_inbound_mails_content_hash"))
 
     op.drop_table("inbound_mails")
     op.drop_table("mailbox_locks")

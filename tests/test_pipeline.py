@@ -1,0 +1,297 @@
+"""The inbound pipeline on SQLite and PostgreSQL: cases, replies, machines, quarantine."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import Clock, seed_organisation
+from workflow import inbound
+from workflow.cases import find_by_reference
+from workflow.db import Database
+from workflow.inbound import RawMail
+from workflow.models import Attachment, Case, InboundMail, Message, OutboxMail
+from workflow.outbox import Postman
+from workflow.pipeline import InboxConfig, Outcome, process_due, requeue
+
+TEAM = "vertrouwenspersonen@vertrouwd.test"
+CONFIG = InboxConfig(TEAM)
+CONDUCT_NL = (
+    "Goedendag,\n\nMijn begeleider Johan de Vries maakt steeds opmerkingen over mijn lichaam "
+    "en heeft mij vorige week aangeraakt terwijl ik dat niet wilde. Ik voel me niet veilig.\n"
+    "Ik wil graag met een vrouw praten.\n\nGroet, Zwaantje"
+)
+COMPLAINT_EN = (
+    "Hello,\n\nI am not happy with the help I get. My caseworker never calls me back and "
+    "missed our last two appointments. I would like to make a complaint.\n\nRegards, Mark"
+)
+
+
+def mail(
+    body: str,
+    *,
+    sender: str = "zwaantje@example.org",
+    subject: str = "Hulp nodig",
+    to: str = TEAM,
+    headers: dict[str, str] | None = None,
+    message_id: str | None = None,
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Zwaantje Pietersen <{sender}>"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = message_id or email.utils.make_msgid(domain="example.org")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    return message.as_bytes()
+
+
+@pytest.fixture
+def deliver(database: Database, postman: Postman, clock: Clock) -> Iterator:
+    seed_organisation(database, clock())
+
+    def run(*raws: bytes) -> list[Outcome]:
+        with database.unit_of_work() as uow:
+            mails = [RawMail(None, raw) for raw in raws]
+            inbound.store(uow.session, uow.vault, "test", None, mails, clock())
+            uow.commit()
+        return process_due(database, postman, CONFIG, clock())
+
+    yield run
+
+
+def outbox(database: Database) -> list[tuple[str, str, EmailMessage]]:
+    with database.session() as session:
+        rows = session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
+        return [
+            (
+                r.template,
+                database.vault.open(r.recipient_enc),
+                email.message_from_bytes(
+                    database.vault.open_bytes(r.message_enc), policy=email.policy.default
+                ),
+            )
+            for r in rows
+        ]
+
+
+def case_of(database: Database, reference: str | None) -> Case:
+    assert reference is not None
+    with database.session() as session:
+        case = find_by_reference(session, reference)
+        assert case is not None
+        session.expunge_all()
+        return case
+
+
+def test_a_dutch_mail_about_conduct_becomes_a_case_for_a_female_advisor(
+    database: Database, deliver
+) -> None:
+    [outcome] = deliver(mail(CONDUCT_NL))
+    assert (outcome.status, outcome.outcome) == ("done", "case")
+    case = case_of(database, outcome.reference)
+    assert (case.channel, case.kind, case.preferred_gender, case.language) == (
+        "email", "conduct", "female", "nl",
+    )  # fmt: skip
+    assert case.state == "assigned"
+    sent = {template: (to, m) for template, to, m in outbox(database)}
+    assert sent["assignment"][0] == "anna@example.org"
+    to, acknowledgement = sent["acknowledgement"]
+    assert to == "zwaantje@example.org"
+    assert acknowledgement["Content-Language"] == "nl"
+    assert f"[{case.reference}]" in acknowledgement["Subject"]
+
+
+def test_an_english_complaint_is_acknowledged_in_english(database: Database, deliver) -> None:
+    [outcome] = deliver(mail(COMPLAINT_EN, sender="mark@example.org", subject="complaint"))
+    case = case_of(database, outcome.reference)
+    assert (case.kind, case.language) == ("complaint", "en")
+    [acknowledgement] = [m for t, _, m in outbox(database) if t == "acknowledgement"]
+    assert acknowledgement["Subject"].startswith("We have received")
+
+
+@pytest.mark.parametrize(
+    ("headers", "subject"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, "Re: Hulp nodig"),
+        ({"X-Autoreply": "yes"}, "Hulp"),
+        ({"Precedence": "bulk"}, "Nieuwsbrief"),
+        ({}, "Afwezigheidsmelding: afwezig tot 1 december"),
+        ({}, "Automatic reply: out of office"),
+        ({"List-Id": "<nieuws.example.org>"}, "Nieuwsbrief november"),
+    ],
+)
+def test_machine_mail_is_kept_but_never_answered_and_opens_no_case(
+    database: Database, deliver, headers: dict[str, str], subject: str
+) -> None:
+    [outcome] = deliver(mail(CONDUCT_NL, subject=subject, headers=headers))
+    assert (outcome.status, outcome.outcome) == ("ignored", "machine")
+    assert outbox(database) == []
+    with database.session() as session:
+        assert session.scalars(select(Case)).all() == []
+
+
+def test_a_bounce_of_our_acknowledgement_marks_it_and_tells_the_advisor(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [(_, _, acknowledgement)] = [x for x in outbox(database) if x[0] == "acknowledgement"]
+    report = EmailMessage()
+    report["From"] = "MAILER-DAEMON@mx.example.org"
+    report["To"] = TEAM
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report.set_content(
+        "This is the mail system.\n\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user "
+        f"unknown\n\n--- original headers ---\nMessage-ID: {acknowledgement['Message-ID']}\n"
+    )
+    [outcome] = deliver(report.as_bytes())
+    assert (outcome.status, outcome.outcome) == ("ignored", "bounce")
+    assert outcome.reference == first.reference
+    with database.session() as session:
+        statuses = dict(session.execute(select(OutboxMail.template, OutboxMail.status)).all())
+    assert statuses["acknowledgement"] == "undeliverable"
+    [notice] = [(to, m) for t, to, m in outbox(database) if t == "bounce_notice"]
+    assert notice[0] == "anna@example.org"
+    assert "5.1.1" in notice[1].get_body(("plain",)).get_content()
+
+
+def test_a_reply_by_in_reply_to_joins_its_case_and_tells_the_advisor(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [(_, _, acknowledgement)] = [x for x in outbox(database) if x[0] == "acknowledgement"]
+    reply = mail("Dank u. Hij heeft het gisteren weer gedaan.", subject="Re: iets anders",
+                 headers={"In-Reply-To": acknowledgement["Message-ID"]})  # fmt: skip
+    [outcome] = deliver(reply)
+    assert (outcome.outcome, outcome.reference) == ("reply", first.reference)
+    assert [t for t, _, _ in outbox(database)].count("client_replied") == 1
+    with database.session() as session:
+        bodies = [database.vault.open(m.body_enc) for m in session.scalars(select(Message))]
+    assert bodies[-1].startswith("Dank u. Hij heeft het gisteren weer gedaan.")
+    assert len(bodies) == 2
+
+
+def test_a_reply_to_our_signed_plus_address_joins_its_case_from_any_sender(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [(_, _, acknowledgement)] = [x for x in outbox(database) if x[0] == "acknowledgement"]
+    reply = mail("Aanvulling van mijn zus.", sender="zus@example.net", subject="aanvulling",
+                 to=acknowledgement["Reply-To"])  # fmt: skip
+    [outcome] = deliver(reply)
+    assert (outcome.outcome, outcome.reference) == ("reply", first.reference)
+
+
+def test_the_subject_tag_threads_only_for_a_participant(database: Database, deliver) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    tag = f"Re: Uw melding [{first.reference}]"
+    [own] = deliver(mail("Nog een vraag van mij.", subject=tag))
+    assert (own.outcome, own.reference) == ("reply", first.reference)
+    [stranger] = deliver(mail("Ik wil ook iets melden over mijn begeleider die mij uitscheldt.",
+                              sender="iemand@example.com", subject=tag))  # fmt: skip
+    assert stranger.outcome == "case" and stranger.reference != first.reference
+    case = case_of(database, stranger.reference)
+    with database.session() as session:
+        events = [e.name for e in session.get_one(Case, case.id).events]
+    assert "foreign_reference" in events
+
+
+def test_the_same_mail_twice_makes_one_case(database: Database, deliver) -> None:
+    outcomes = deliver(mail(CONDUCT_NL), mail(CONDUCT_NL))
+    assert sorted(o.outcome or "" for o in outcomes) == ["case", "duplicate"]
+    assert len({o.reference for o in outcomes}) == 1
+
+
+def test_an_unclear_mail_waits_for_a_coordinator_and_asks_the_client_to_choose(
+    database: Database, deliver
+) -> None:
+    [outcome] = deliver(mail("Hallo, kunt u mij bellen? Groet", subject="hallo"))
+    case = case_of(database, outcome.reference)
+    assert case.state == "needs_triage"
+    sent = {t: m for t, _, m in outbox(database)}
+    assert "triage_needed" in sent
+    assert "/kiezen/" in sent["acknowledgement"].get_body(("plain",)).get_content()
+
+
+def test_an_acute_risk_marks_the_case_urgent_and_mails_the_coordinator_at_once(
+    database: Database, deliver
+) -> None:
+    text = "Ik zie het niet meer zitten en wil dood. Mijn begeleider heeft mij bedreigd."
+    [outcome] = deliver(mail(text))
+    assert case_of(database, outcome.reference).is_urgent
+    assert [to for t, to, _ in outbox(database) if t == "urgent_case"] == ["coco@example.org"]
+
+
+def test_unreadable_mail_is_quarantined_with_a_reason_and_can_be_requeued(
+    database: Database, deliver, clock: Clock, postman: Postman
+) -> None:
+    [outcome] = deliver(b"\x00\x01\x02 not a mail \xff" * 3)
+    assert outcome.status == "quarantined"
+    assert outcome.reason and outcome.reason.startswith("unreadable mail")
+    assert requeue(database, outcome.inbound_id, clock())
+    [again] = process_due(database, postman, CONFIG, clock())
+    assert again.status == "quarantined"
+
+
+def test_our_own_fault_is_retried_and_then_quarantined(
+    database: Database, deliver, clock: Clock
+) -> None:
+    def broken(name: str, language: str, context: object):
+        raise RuntimeError("template store unreachable")
+
+    seed = mail(CONDUCT_NL)
+    with database.unit_of_work() as uow:
+        inbound.store(uow.session, uow.vault, "test", None, [RawMail(None, seed)], clock())
+        uow.commit()
+    bad = Postman(render=broken, mail_from=TEAM, base_url="http://vertrouwd.test")
+    statuses = []
+    for _ in range(inbound.MAX_ATTEMPTS):
+        statuses += [o.status for o in process_due(database, bad, CONFIG, clock())]
+        clock.advance(seconds=inbound.RETRY_AFTER.total_seconds())
+    assert statuses == ["retry"] * (inbound.MAX_ATTEMPTS - 1) + ["quarantined"]
+    with database.session() as session:
+        row = session.scalars(select(InboundMail)).one()
+        assert row.reason and "RuntimeError" in row.reason
+        assert session.scalars(select(Case)).all() == []
+
+
+def test_mail_from_our_own_address_is_never_answered(database: Database, deliver) -> None:
+    [outcome] = deliver(mail(CONDUCT_NL, sender=TEAM))
+    assert (outcome.status, outcome.outcome) == ("ignored", "machine")
+    assert outbox(database) == []
+
+
+def test_at_most_three_automatic_mails_to_one_address_in_ten_minutes(
+    database: Database, deliver
+) -> None:
+    texts = [f"{CONDUCT_NL}\n\nBericht {i}: iets anders gebeurd op dag {i}." for i in range(5)]
+    deliver(*(mail(text) for text in texts))
+    acknowledgements = [to for t, to, _ in outbox(database) if t == "acknowledgement"]
+    assert acknowledgements == ["zwaantje@example.org"] * 3
+
+
+def test_attachments_are_kept_sealed_with_a_safe_name(database: Database, deliver) -> None:
+    message = email.message_from_bytes(mail(CONDUCT_NL), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    message.add_attachment(b"%PDF-1.4 verslag", maintype="application", subtype="pdf",
+                           filename="../../verslag.pdf")  # fmt: skip
+    [outcome] = deliver(message.as_bytes())
+    with database.session() as session:
+        [attachment] = session.scalars(select(Attachment)).all()
+        assert database.vault.open(attachment.filename_enc) == "verslag.pdf"
+        assert database.vault.open_bytes(attachment.data_enc) == b"%PDF-1.4 verslag"
+        assert attachment.case_id == case_of(database, outcome.reference).id
+
+
+def test_the_organisation_comes_from_the_plus_address(database: Database, deliver, clock) -> None:
+    seed_organisation(database, clock(), slug="steunpunt")
+    [outcome] = deliver(mail(CONDUCT_NL, to="vertrouwenspersonen+steunpunt@vertrouwd.test"))
+    with database.session() as session:
+        case = find_by_reference(session, outcome.reference or "")
+        assert case is not None and case.organisation.slug == "steunpunt"
