@@ -295,3 +295,62 @@ def test_the_organisation_comes_from_the_plus_address(database: Database, delive
     with database.session() as session:
         case = find_by_reference(session, outcome.reference or "")
         assert case is not None and case.organisation.slug == "steunpunt"
+
+
+def test_a_crash_before_the_commit_loses_nothing_and_the_next_worker_does_it_once(
+    database: Database, postman: Postman, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies between processing and commit: the work rolls back with it, the lease
+    runs out, and the next worker makes exactly one case and one acknowledgement."""
+    from workflow.db import UnitOfWork
+
+    seed_organisation(database, clock())
+    with database.unit_of_work() as uow:
+        inbound.store(uow.session, uow.vault, "t", None, [RawMail(None, mail(CONDUCT_NL))], clock())
+        uow.commit()
+    real_commit = UnitOfWork.commit
+    calls = {"n": 0}
+
+    def dying_commit(self: UnitOfWork) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # 1: the claim; 2: the processing
+            raise SystemExit("worker killed")
+        real_commit(self)
+
+    monkeypatch.setattr(UnitOfWork, "commit", dying_commit)
+    with pytest.raises(SystemExit):
+        process_due(database, postman, CONFIG, clock())
+    monkeypatch.setattr(UnitOfWork, "commit", real_commit)
+    assert process_due(database, postman, CONFIG, clock()) == []  # the lease still holds
+    clock.advance(seconds=inbound.LEASE.total_seconds() + 1)
+    [outcome] = process_due(database, postman, CONFIG, clock())
+    assert outcome.outcome == "case"
+    with database.session() as session:
+        assert len(session.scalars(select(Case)).all()) == 1
+    assert [t for t, _, _ in outbox(database)].count("acknowledgement") == 1
+
+
+def test_the_client_chooses_on_the_page_and_the_case_is_routed_by_that_choice(
+    database: Database, deliver, clock: Clock, postman: Postman
+) -> None:
+    from forms import create_app
+    from tests.conftest import settings_for
+
+    [outcome] = deliver(mail("Hallo, kunt u mij bellen? Groet", subject="hallo"))
+    [acknowledgement] = [m for t, _, m in outbox(database) if t == "acknowledgement"]
+    text = acknowledgement.get_body(("plain",)).get_content()
+    path = "/kiezen/" + text.split("/kiezen/")[1].split()[0]
+    import tempfile
+    from pathlib import Path
+
+    settings = settings_for(Path(tempfile.mkdtemp()))
+    app = create_app(settings, database=database, clock=clock)
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF itself is tested on the public form
+    client = app.test_client()
+    assert client.get(path).status_code == 200
+    assert case_of(database, outcome.reference).state == "needs_triage"  # GET changed nothing
+    answer = client.post(path, data={"kind": "conduct", "preferred_gender": "female"})
+    assert answer.status_code == 200
+    case = case_of(database, outcome.reference)
+    assert (case.kind, case.preferred_gender, case.state) == ("conduct", "female", "assigned")
+    assert client.get(path).status_code == 404  # single use

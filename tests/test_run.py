@@ -45,9 +45,9 @@ class Running:
 
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[Running]:
-    """No DATABASE_URL and no SMTP_HOST: embedded SQLite, broker and mail catcher."""
+    """No DATABASE_URL, SMTP_HOST or IMAP_HOST: embedded SQLite, broker, catcher and mailbox."""
     url = f"http://127.0.0.1:{free_port()}"
-    env = clean_env(BASE_URL=url, SMTP_PORT=str(free_port()))
+    env = clean_env(BASE_URL=url, SMTP_PORT=str(free_port()), IMAP_PORT=str(free_port()))
     log = tmp_path / "run.log"
     proc = start(["run"], tmp_path, env, log)
     try:
@@ -132,5 +132,30 @@ def test_run_prints_the_urls(running: Running) -> None:
 
     try:
         wait_until(announced, START_SECONDS, interval=0.1, what="the URLs on the console")
+    except TimeoutError as error:
+        raise AssertionError(f"{error}; output:\n{tail(running.log)}") from None
+
+
+def test_a_mail_to_the_embedded_inbox_becomes_a_case_and_is_acknowledged(
+    running: Running,
+) -> None:
+    wait_for_http(f"{running.url}/healthz", running.proc, running.log, START_SECONDS)
+    browser = Browser()
+    page = browser.get(f"{running.url}/dev/send")
+    assert page.status == 200, page.text[:500]
+    fields = {
+        "csrf_token": hidden_inputs(page.text)["csrf_token"],
+        "sender": "schrijver@example.org",
+        "subject": "Ongewenst gedrag",
+        "body": "Mijn begeleider bij Versa Welzijn intimideert mij. Ik wil met een vrouw praten.",
+    }
+    assert browser.post(f"{running.url}/dev/send", fields).status == 200
+
+    def acknowledged() -> list[str]:
+        mails = Browser().get(f"{running.url}/dev/mail").text
+        return re.findall(r">(Uw melding is ontvangen \[VP-\d{4}-\d{4}\])<", mails)
+
+    try:
+        wait_until(acknowledged, DELIVERY_SECONDS, interval=0.2, what="the acknowledgement")
     except TimeoutError as error:
         raise AssertionError(f"{error}; output:\n{tail(running.log)}") from None

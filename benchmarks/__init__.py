@@ -1,0 +1,1 @@
+"""Benchmarks against real servers; see benchmarks/README.md."""
