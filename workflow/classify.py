@@ -32,7 +32,7 @@ READ_LIMIT = 8_000
 # Schema B applies to harassment told inside a complaint ("klacht" is said of both), and a
 # complaint or a report often ends with a question: the stronger kind absorbs the weaker.
 DOMINANCE = (
-    ("conduct", "complaint", 0.4),
+    ("conduct", "complaint", 0.25),
     ("conduct", "question", 0.3),
     ("complaint", "question", 0.5),
 )
@@ -93,7 +93,8 @@ _NAME = (
     rf"(?:(?:Van|De|Den|Der|Ter|Ten|Te)[ \t]+(?:{_PARTICLE}[ \t]+)?)?[{_UPPER}][\w'-]+"
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*[{_UPPER}][\w'-]+){{0,3}}"
 )
-_NAME_AFTER = re.compile(rf"(?:[ \t]*,[ \t]*|[ \t]+)({_NAME})")
+_HONORIFIC = r"(?i:(?:mevrouw|meneer|mevr\.?|mw\.?|dhr\.?|de\s+heer|mrs?\.?|ms\.?|miss)[ \t]+)"
+_NAME_AFTER = re.compile(rf"(?:[ \t]*,[ \t]*|[ \t]+){_HONORIFIC}?({_NAME})")
 _NAME_BEFORE = re.compile(rf"({_NAME})[ \t]*\([ \t]*(?:[\w']+[ \t]+)?$")
 _PARTICLES = w.words("van de der den ter ten te het in op 't")
 
@@ -183,7 +184,7 @@ def _guess_gender(texts: Iterable[Text]) -> Guess[str]:
     hints = 0
     for text in texts:
         neutral = _indifference(text)
-        masked = [_to_sentence_end(text.folded, hit) for hit in neutral]
+        masked = [_sentence_of(text.folded, hit) for hit in neutral]
         masked += [(hit.start, hit.end) for hit in _SELF.scan(text)]
         scores["none"] = scores.get("none", 0.0) + sum(hit.weight for hit in neutral)
         names.update(hit.name for hit in neutral)
@@ -203,15 +204,17 @@ def _indifference(text: Text) -> list[Hit]:
     """ "Geen voorkeur" always; "het maakt niet uit" only in a sentence about gender."""
     hits = [hit for hit in _INDIFFERENT.scan(text) if not hit.is_negated]
     for hit in _INDIFFERENT_IF_GENDER.scan(text):
-        start, end = _to_sentence_end(text.folded, hit)
-        if w.GENDER_CONTEXT.intersection(_WORD.findall(text.folded[max(0, start - 200) : end])):
+        start, end = _sentence_of(text.folded, hit)
+        if w.GENDER_CONTEXT.intersection(_WORD.findall(text.folded[start:end])):
             hits.append(hit)
     return hits
 
 
-def _to_sentence_end(folded: str, hit: Hit) -> tuple[int, int]:
+def _sentence_of(folded: str, hit: Hit) -> tuple[int, int]:
+    """The sentence around a hit, up to a "maar" ("geen voorkeur, maar liever een vrouw")."""
+    start = max(folded.rfind(mark, max(0, hit.start - 300), hit.start) for mark in ".!?\n") + 1
     found = _SENTENCE_END.search(folded, hit.end, hit.end + 300)
-    return hit.start, found.start() if found else min(len(folded), hit.end + 300)
+    return start, found.start() if found else min(len(folded), hit.end + 300)
 
 
 def _gender_mentions(text: Text) -> list[Hit]:
@@ -233,7 +236,7 @@ def _wish_clause(folded: str, hit: Hit) -> str:
 
 def _wished_gender(folded: str, hit: Hit) -> str:
     """ "Geen man", "niet met een man", "liever een vrouw dan een man": the other one."""
-    before = folded[max(0, hit.start - 20) : hit.start].split()[-3:]
+    before = folded[max(0, hit.start - 20) : hit.start].split()[-2:]  # "dan een", not "dan wil"
     if hit.is_negated or "dan" in before or "than" in before:
         return "female" if hit.label == "male" else "male"
     return hit.label
@@ -273,7 +276,7 @@ def _guess_organisation(
     found: dict[str, tuple[str, float]] = {}
     for slug, name in organisations:
         for needle in (w.fold(name).strip(), slug.lower(), slug.lower().replace("-", " ")):
-            first = _WORD.match(needle)
+            first = _WORD.search(needle)  # "'s Heeren Loo": its first word is "s"
             if len(needle) < 3 or not first:
                 continue
             if any(
@@ -319,8 +322,8 @@ def _counterpart(text: Text) -> tuple[str | None, str | None]:
         name = _name_after(text.original, hit.end) or _name_before(text.original, hit.start)
         if name:
             return name, role
-        previous = text.folded[max(0, hit.start - 12) : hit.start].split()[-1:]
-        if possessed_role is None and previous and previous[0] in w.POSSESSIVES:
+        previous = text.folded[max(0, hit.start - 20) : hit.start].split()[-2:]  # "mijn oude"
+        if possessed_role is None and w.POSSESSIVES.intersection(previous):
             possessed_role = role
     return None, possessed_role
 

@@ -268,8 +268,15 @@ _HURT_NL = (r"\s+(?:wordt|worden|is|zijn)\s+(?:\w+\s+){0,3}?"
 _HURT_EN = r"\s+(?:is|are|gets?)\s+(?:being\s+)?(?:beaten|hit|abused|hurt|in\s+danger)\b"
 _HITS_CHILD = (r"\s+(?:de|het|mijn|m'n|onze|ons|zijn|haar|the|my|our|his|her)\s+(?:kind|kinderen"
                r"|kindje|zoon\w*|dochter\w*|baby|kids?|child|children|son|daughter)\b")
-_AT_DOOR_NL = r"\s+(?:nu\s+|weer\s+|hier\s+|buiten\s+)*voor\s+(?:de|mijn|m'n|onze)\s+deur"
-_AT_DOOR_EN = r"\s+(?:\w+\s+)?(?:outside|at)\s+(?:my|the)\s+(?:door|house|home)\b"
+# Someone at the door is a risk only with a threat near it ("de vakantie staat voor de deur").
+_AT_DOOR_NL = (r"\s+(?:nu\s+|weer\s+|hier\s+|buiten\s+)*voor\s+(?:de|mijn|m'n|onze)\s+deur\b"
+               r"(?=[^\n]{0,80}?\b(?:bedreig|dreig|sla|schreeuw|scheld|bang|help|politie|mes"
+               r"|agressi|dronken|woedend|bonk|bons|trap|schop))")
+_AT_DOOR_EN = (r"\s+(?:\w+\s+)?(?:outside|at)\s+(?:my|the)\s+(?:door|house|home)\b"
+               r"(?=[^\n]{0,80}?\b(?:threat|hurt|hit|scared|afraid|help|police|knife|angry|drunk"
+               r"|bang|shout|yell|kill|kick))")
+_DOOR_NL = (r"\W+(?:\w+\W+){0,6}?(?:(?:hij|zij|ze)\s+(?:staat|staan)|(?:staat|staan)\s+"
+            r"(?:hij|zij|ze))\s+(?:nu\s+|weer\s+|hier\s+)*voor\s+(?:de|mijn|m'n|onze)\s+deur\b")
 
 # What a mail is about. Schema B (conduct): unwanted or transgressive behaviour. Schema A
 # (complaint): dissatisfaction, conflict, a decision, not feeling helped. Or a question only.
@@ -280,7 +287,8 @@ KIND: tuple[Rule, ...] = (
         r"over\s+(?:mijn|m'n)\s+grens\w*",
     ),
     *rules("conduct:intimidation", 3.0, r"intimid\w*", r"geintimideerd"),
-    *rules("conduct:threat-nl", 3.0, r"bedreig\w*", r"gedreigd", r"dreigement\w*"),
+    *rules("conduct:threat-nl", 3.0, r"bedreig\w*", r"gedreigd", r"dreigement\w*", r"vermoord\w*",
+           r"dood\s*(?:te\s+)?maken\b"),
     *rules("conduct:discrimination", 3.0,
         r"discrimin\w*", r"gediscrimineerd", r"racis\w*", r"seksis\w*", r"sexis\w*", r"homofo\w*",
         r"homophob\w*",
@@ -298,6 +306,7 @@ KIND: tuple[Rule, ...] = (
     *rules("conduct:insult-nl", 3.0,
         r"scheld\w*", r"schold\w*", r"uitgescholden", r"beledig\w*", r"uitgelachen",
         r"belachelijk\s+gemaakt", r"vernederd\w*", r"vernederend\w*", r"kleiner(?:en|end\w*|de)\b",
+        r"voor\s+(?:gek|schut|aap)\s+gezet", r"zet\w*\s+(?:me|mij)\s+voor\s+(?:gek|schut|aap)\b",
     ),
     *rules("conduct:bullying-nl", 3.0, r"pest(?:en|erij\w*|t)?\b(?!\s+aan\b)", r"gepest"),
     *rules("conduct:aggression-nl", 3.0,
@@ -316,11 +325,14 @@ KIND: tuple[Rule, ...] = (
         r"onveilig\w*", r"niet\s+(?:meer\s+)?veilig",
         r"bang\s+voor\s+(?:hem|haar|die\s+man|die\s+vrouw)\b",
     ),
-    *rules("conduct:stalking", 3.0,
-        r"stalk\w*", r"achtervolg\w*", r"lastig\s*gevallen", r"valt\s+(?:me|mij)\s+lastig",
+    *rules("conduct:stalking", 3.0, r"stalk\w*", r"achtervolg\w*"),
+    *rules("conduct:harassment", 3.5,
+        r"harass\w*", r"lastig\s*gevallen", r"valt\s+(?:me|mij)\s+lastig",
     ),
-    *rules("conduct:unwanted-en", 3.0, r"unwanted\w*", r"inappropriat\w*", r"harass\w*"),
-    *rules("conduct:threat-en", 3.0, r"threat\w*"),
+    *rules("conduct:unwanted-en", 3.0, r"unwanted\w*", r"inappropriat\w*"),
+    *rules("conduct:threat-en", 3.0, r"threat\w*", r"kill\s+(?:me|you|my)\b"),
+    *rules("conduct:advances", 3.0, r"ask(?:ed|ing|s)?\s+me\s+out\b", r"hitting\s+on\s+me\b",
+           r"flirt\w*", r"versier\w*"),
     *rules("conduct:touch-en", 3.5,
         r"touch(?:ed|es|ing)?\s+(?:me|my)\b", r"grop\w*", r"grabb?(?:ed|ing|s)?\s+(?:me|my)\b",
         r"kissed\s+me\b",
@@ -404,6 +416,7 @@ KIND: tuple[Rule, ...] = (
         r"did\s+not\s+help", r"does\s+not\s+help", r"never\s+help\w*", r"won't\s+help",
         r"poor(?:ly)?\s+(?:help\w*|service|support|treated|handled)",
         r"bad(?:ly)?\s+(?:help\w*|service|support|treated)", r"terrible\s+(?:help|service|support)",
+        r"not\s+help\s+me\b", r"service\s+(?:is|was)\s+(?:terrible|bad|poor|awful)",
     ),
     *rules("complaint:no-callback-en", 3.0,
         r"never\s+(?:calls?|called|rings?|gets?|got)\s+(?:me\s+)?back",
@@ -411,7 +424,8 @@ KIND: tuple[Rule, ...] = (
         r"didn't\s+(?:call|ring|get)\s+(?:me\s+)?back",
         r"doesn't\s+(?:call|ring|get)\s+(?:me\s+)?back",
         r"did\s+not\s+(?:call|get)\s+(?:me\s+)?back", r"no\s+(?:response|reply|answer)\b",
-        r"not\s+(?:been\s+)?called\s+back",
+        r"not\s+(?:been\s+)?called\s+back", r"nobody\s+(?:answers|responds|calls|replies)\b",
+        r"no\s+one\s+(?:answers|responds|calls|replies)\b",
     ),
     *rules("complaint:broken-promise-en", 3.0,
         r"missed\s+(?:\w+\s+)?appointments?", r"cancell?ed\s+(?:\w+\s+)?appointments?",
@@ -436,7 +450,8 @@ KIND: tuple[Rule, ...] = (
     ),
     *rules("question:word-nl", 1.5, r"vraag\b", r"vragen\b"),
     *rules("question:how-nl", 2.5,
-        r"hoe\s+(?:werkt|gaat|kan|moet|doe|zit)\b",
+        r"hoe\s+(?:werkt|gaat|kan|moet|doe|zit)\b", r"helpen\s+(?:jullie|u)\s+ook\b",
+        r"doen\s+(?:jullie|u)\s+ook\b",
         r"wat\s+(?:kan|doet|is|mag)\s+(?:een\s+|de\s+)?vertrouwens\w*",
         r"wat\s+(?:kunt|kan)\s+(?:u|jij|jullie)\b",
         r"kunt\s+u\s+(?:mij\s+|me\s+)?(?:uitleggen|vertellen|informeren|laten\s+weten)",
@@ -446,11 +461,12 @@ KIND: tuple[Rule, ...] = (
     *rules("question:ask-en", 2.5,
         r"i\s+have\s+(?:a\s+)?(?:quick\s+|few\s+|couple\s+of\s+)?questions?",
         r"i\s+would\s+like\s+to\s+know", r"i'd\s+like\s+to\s+know", r"information\s+about",
-        r"wondering\b",
+        r"wondering\b", r"quick\s+question\b",
     ),
     *rules("question:word-en", 1.5, r"questions?\b"),
     *rules("question:how-en", 2.5,
         r"how\s+(?:does|do|can|should|long)\b", r"can\s+you\s+(?:tell|explain|let)\b",
+        r"do\s+you\s+(?:also\s+)?(?:help|offer|handle|work\s+with)\b",
         r"could\s+you\s+(?:tell|explain|let)\b",
         r"what\s+(?:does|can|is)\s+(?:a|an|the)\s+(?:confidential|advis|counsel)\w*",
         r"is\s+it\s+possible",
@@ -550,12 +566,14 @@ SAFETY: tuple[Rule, ...] = (
         r"einde?\s+aan\s+(?:mijn\s+|m'n\s+)?(?:leven|maken)\b", r"mezelf\s+(?:iets|wat)\s+aan",
         r"mijzelf\s+(?:iets|wat)\s+aan",
         r"mezelf\s+(?:van\s+het\s+leven|pijn\s+doen|snijden|ophangen|verdrinken)",
-        r"zelfmoord(?!\s+gepleegd)\w*", r"zelfdoding", r"suicid(?:aal|ale)\b", r"zelfbeschadig\w*",
+        r"zelfmoord(?!\s+gepleegd)\w*", r"zelfdoding", r"suicidaal\b", r"suicidale\b",
+        r"zelfbeschadig\w*",
         r"snij\w*\s+(?:mezelf|mijzelf|in\s+mijn\s+(?:arm|armen|pols\w*))",
     ),
     *rules("self-harm-en", 1.0,
         r"kill\s+myself", r"end\s+my\s+(?:own\s+)?life", r"want\s+to\s+die\b", r"wanna\s+die\b",
-        r"hurt\s+myself", r"harm\s+myself", r"suicid(?:al|e)\b", r"take\s+my\s+(?:own\s+)?life",
+        r"hurt\s+myself", r"harm\s+myself", r"suicidal\b", r"suicide\b(?<!committed\ssuicide)",
+        r"take\s+my\s+(?:own\s+)?life",
         r"don't\s+want\s+to\s+live", r"no\s+reason\s+to\s+live", r"better\s+off\s+dead",
     ),
     *rules("threat-to-life-nl", 1.0,
@@ -569,6 +587,8 @@ SAFETY: tuple[Rule, ...] = (
         r"choked\s+me\b",
     ),
     *each("violence-now-nl", 1.0, (r"hij\s+staat", r"zij\s+staat", r"ze\s+staan?"), _AT_DOOR_NL),
+    *each("violence-now-nl", 1.0, (r"staat\s+hij", r"staat\s+zij", r"staan?\s+ze"), _AT_DOOR_NL),
+    *each("violence-now-nl", 1.0, ("help", "bang", "bedreigt"), _DOOR_NL),
     *rules("violence-now-nl", 1.0,
         r"slaat\s+(?:me|mij)\b", r"ik\s+ben\s+(?:nu\s+)?in\s+gevaar",
         r"ik\s+ben\s+(?:hier\s+|thuis\s+|nu\s+)*niet\s+(?:meer\s+)?veilig",
@@ -601,7 +621,10 @@ WISH = (r"\b(?:wil|wilt|willen|wens\w*|graag|liever|liefst|voorkeur|zoek\w*|pref
         r"|mogelijk|possible|need|nodig)\b")
 # fmt: on
 
-GENDER_ARTICLES = words("een geen met door bij aan dan liever graag a an no with by than not only")
+GENDER_ARTICLES = words(
+    "een geen met door bij aan dan liever liefst graag wil alleen a an no with by than not only "
+    "want prefer"
+)
 GENDER_CONTEXT = words(
     "man mannen vrouw vrouwen mannelijke vrouwelijke mannelijk vrouwelijk vertrouwensman "
     "vertrouwensvrouw woman women men male female wie who geslacht gender"

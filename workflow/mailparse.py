@@ -38,6 +38,8 @@ class UnparseableMail(Exception):
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with the mail; the name is safe to store and to show."""
+
     filename: str
     content_type: str
     data: bytes
@@ -45,6 +47,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class ParsedMail:
+    """Everything the inbox rules read from one mail; the raw bytes stay the record."""
+
     message_id: str | None
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
@@ -112,7 +116,7 @@ def _preclean(raw: bytes, defects: list[str]) -> bytes:
     header_end = _HEADER_BLOCK.match(raw)
     if header_end and header_end.end() > MAX_HEADER_BYTES:
         defects.append("huge headers")
-        raw = raw[: raw.rfind(b"\n", 0, MAX_HEADER_BYTES) + 1] + raw[header_end.end() :]
+        raw = raw[:MAX_HEADER_BYTES].rstrip(b"\n") + b"\n" + raw[header_end.end() :]
     for count, container in enumerate(_CONTAINER.finditer(raw)):
         if count == MAX_CONTAINERS:
             defects.append("too many parts")
@@ -192,7 +196,6 @@ def _date(headers: dict[str, list[str]]) -> datetime | None:
 
 _BOUNDARY_LINE = re.compile(rb"^--([^\s\"\\]{1,200})[ \t]*\n(?=[!-9;-~]+[ \t]*:)", re.M)
 _MESSAGES = ("message/rfc822", "message/global", "message/partial")
-_TEXTS = ("text/plain", "text/html")
 
 
 @dataclass
@@ -242,8 +245,12 @@ class _Walker:
             self.container(part, kind, children, depth, texts)
         elif kind.startswith("multipart/"):
             self.unparsed(part, kind, depth, texts)
-        elif kind in _TEXTS and _guard(part.get_content_disposition, None) != "attachment":
-            (texts.plain if kind == "text/plain" else texts.html).append(self.decode(part))
+        elif kind == "text/html" and not _is_attachment(part):
+            html, is_cut = mt.cap_html(self.decode(part))
+            self.defects += ["html truncated"] if is_cut else []
+            texts.html.append(html)
+        elif kind == "text/plain" and not _is_attachment(part):
+            texts.plain.append(self.decode(part))
         else:
             self.attach(part, kind, _payload_bytes(part))
 
@@ -298,6 +305,10 @@ class _Walker:
             return
         name = mt.safe_filename(_guard(part.get_filename, None), len(self.attachments) + 1)
         self.attachments.append(Attachment(name, kind, data))
+
+
+def _is_attachment(part: Message) -> bool:
+    return _guard(part.get_content_disposition, None) == "attachment"
 
 
 # --- the entry point -------------------------------------------------------------------------

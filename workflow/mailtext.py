@@ -189,7 +189,8 @@ _OPENS = dict.fromkeys(
 _OPENS |= dict.fromkeys(["div", "tr", "hr", "dl", "dt", "dd"], "\n")
 _CLOSES = dict(_OPENS, blockquote=f"\n{_QUOTE_CLOSE}\n")
 _OPENS |= {"br": "\n", "li": "\n- ", "td": " ", "th": " ", "blockquote": f"\n{_QUOTE_OPEN}\n"}
-MAX_HTML_CHARS = 2_000_000
+# html5ever's work grows with nesting depth times tags: 20,000 nested divs take over a second.
+MAX_HTML_CHARS, MAX_HTML_TAGS, MAX_QUOTE_DEPTH = 1_000_000, 10_000, 10
 
 
 class _TextMaker(HTMLParser):
@@ -220,16 +221,23 @@ def _quote_lines(text: str) -> str:
         if line in (_QUOTE_OPEN, _QUOTE_CLOSE):
             depth = max(0, depth + (1 if line == _QUOTE_OPEN else -1))
             continue
-        line = f"{'> ' * depth}{line}".rstrip()
+        line = f"{'> ' * min(depth, MAX_QUOTE_DEPTH)}{line}".rstrip()
         if line.strip("> ") or (lines and lines[-1].strip("> ")):
             lines.append(line)  # at most one blank (or blank quoted) line in a row
     return "\n".join(lines).strip("\n")
 
 
+def cap_html(html: str) -> tuple[str, bool]:
+    """HTML cut to a size and tag count that nh3 handles quickly; True when it was cut."""
+    pieces = html[:MAX_HTML_CHARS].split("<", MAX_HTML_TAGS)
+    capped = "<".join(pieces[:MAX_HTML_TAGS])
+    return capped, len(capped) < len(html)
+
+
 def html_to_text(html: str) -> str:
-    """Readable text of an HTML body, sanitised by nh3 first; entities decoded."""
+    """Readable text of an HTML body (cap it first), sanitised by nh3; entities decoded."""
     safe = nh3.clean(
-        html[:MAX_HTML_CHARS],
+        html,
         tags=_KEPT_TAGS,
         clean_content_tags=_DROPPED_WITH_CONTENT,
         attributes={},
