@@ -26,11 +26,50 @@ RESEND_SHARE = 0.03  # the same mail sent twice by a client
 REPLY_CASES = 60  # replies go to VP-YYYY-0001 … 0060, which exist by the time they are read
 REPLY_START = 0.4  # replies sit in the last 60 % of the mix, after those cases were opened
 
-FIRST = ("Anouk", "Daan", "Fatima", "Mohammed", "Sanne", "Jeroen", "Zoë", "Ahmet", "Lotte",
-         "Bram", "Yasmina", "Kees", "Priya", "Tom", "Noor", "Mark", "Esra", "Willem", "Chloë",
-         "Abdi", "Ingrid", "Thijs", "Maryam", "Sven")  # fmt: skip
-LAST = ("de Vries", "Jansen", "El Amrani", "Bakker", "Yılmaz", "Visser", "Smit", "Haddou",
-        "Meijer", "de Boer", "Mulder", "Öztürk", "Peters", "Hendriks", "Dekker", "van Dijk")  # fmt: skip
+FIRST = (
+    "Anouk",
+    "Daan",
+    "Fatima",
+    "Mohammed",
+    "Sanne",
+    "Jeroen",
+    "Zoë",
+    "Ahmet",
+    "Lotte",
+    "Bram",
+    "Yasmina",
+    "Kees",
+    "Priya",
+    "Tom",
+    "Noor",
+    "Mark",
+    "Esra",
+    "Willem",
+    "Chloë",
+    "Abdi",
+    "Ingrid",
+    "Thijs",
+    "Maryam",
+    "Sven",
+)
+LAST = (
+    "de Vries",
+    "Jansen",
+    "El Amrani",
+    "Bakker",
+    "Yılmaz",
+    "Visser",
+    "Smit",
+    "Haddou",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Öztürk",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "van Dijk",
+)
 DOMAINS = ("example.nl", "example.com", "example.org", "mail.example.net")
 STAFF = ("Johan de Wit", "Petra", "meneer Bos", "mevrouw Koster", "Rachid", "Linda van Leeuwen")
 
@@ -55,12 +94,10 @@ TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
         "gebeurt niets, en {staff} zegt alleen dat ik geduld moet hebben.",
     ),
     ("nl", "question"): (
-        "Ik heb een vraag. Wat doet een vertrouwenspersoon precies en blijft wat ik vertel "
-        "geheim?",
+        "Ik heb een vraag. Wat doet een vertrouwenspersoon precies en blijft wat ik vertel geheim?",
         "Kunt u mij uitleggen hoe de klachtenprocedure werkt? Hoe lang duurt het voordat ik "
         "een antwoord krijg?",
-        "Mag ik iemand meenemen naar een gesprek met de vertrouwenspersoon? Is het gesprek "
-        "gratis?",
+        "Mag ik iemand meenemen naar een gesprek met de vertrouwenspersoon? Is het gesprek gratis?",
     ),
     ("en", "conduct"): (
         "My support worker {staff} keeps making comments about my body and touched me last "
@@ -84,20 +121,32 @@ TEXTS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 WISHES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("nl", "female"): ("Ik wil graag met een vrouw praten.",
-                       "Ik heb liever een vrouwelijke vertrouwenspersoon."),
-    ("nl", "male"): ("Graag een man als vertrouwenspersoon, dat praat voor mij makkelijker.",
-                     "Ik wil liever een mannelijke vertrouwenspersoon."),
-    ("en", "female"): ("I would prefer to talk to a woman.",
-                       "I would like a female adviser, please."),
+    ("nl", "female"): (
+        "Ik wil graag met een vrouw praten.",
+        "Ik heb liever een vrouwelijke vertrouwenspersoon.",
+    ),
+    ("nl", "male"): (
+        "Graag een man als vertrouwenspersoon, dat praat voor mij makkelijker.",
+        "Ik wil liever een mannelijke vertrouwenspersoon.",
+    ),
+    ("en", "female"): (
+        "I would prefer to talk to a woman.",
+        "I would like a female adviser, please.",
+    ),
     ("en", "male"): ("I would rather talk to a man.", "Please can I have a male adviser?"),
-}  # fmt: skip
-GREETINGS = {"nl": ("Beste vertrouwenspersoon,", "Goedendag,", "Hallo,", "Geachte heer/mevrouw,"),
-             "en": ("Dear confidential adviser,", "Hello,", "Hi,")}  # fmt: skip
-CLOSINGS = {"nl": ("Met vriendelijke groet,", "Groetjes,", "Alvast bedankt,"),
-            "en": ("Kind regards,", "Thanks,", "Best wishes,")}  # fmt: skip
-SUBJECTS = {"nl": ("Melding", "Klacht", "Vraag", "Hulp nodig", "ongewenst gedrag", "Graag contact"),
-            "en": ("Complaint", "Question", "Need help", "Report", "Please help")}  # fmt: skip
+}
+GREETINGS = {
+    "nl": ("Beste vertrouwenspersoon,", "Goedendag,", "Hallo,", "Geachte heer/mevrouw,"),
+    "en": ("Dear confidential adviser,", "Hello,", "Hi,"),
+}
+CLOSINGS = {
+    "nl": ("Met vriendelijke groet,", "Groetjes,", "Alvast bedankt,"),
+    "en": ("Kind regards,", "Thanks,", "Best wishes,"),
+}
+SUBJECTS = {
+    "nl": ("Melding", "Klacht", "Vraag", "Hulp nodig", "ongewenst gedrag", "Graag contact"),
+    "en": ("Complaint", "Question", "Need help", "Report", "Please help"),
+}
 SIGNATURES = ("", "", "\n-- \nVerstuurd vanaf mijn iPhone", "\n-- \nSent from my phone")
 
 
@@ -199,9 +248,13 @@ def resend(original: ClientMail, rng: random.Random, when: datetime, mail_from: 
 
 
 def reply(
-    original: ClientMail, reference: str, vault: Vault, rng: random.Random, when: datetime,
+    original: ClientMail,
+    reference: str,
+    vault: Vault,
+    rng: random.Random,
+    when: datetime,
     mail_from: str,
-) -> bytes:  # fmt: skip
+) -> bytes:
     """A client answering our acknowledgement of `reference`: In-Reply-To our signed
     Message-ID, To our signed reply address, the subject tag, and our text quoted."""
     local, _, domain = mail_from.partition("@")
@@ -209,10 +262,16 @@ def reply(
     our_id = f"<{reference}.{nonce}.{vault.sign(f'{reference}.{nonce}')}@{domain}>"
     is_nl = original.language == "nl"
     subject = "Uw melding is ontvangen" if is_nl else "We have received your message"
-    added = ("Dank u wel. Ik wil nog iets toevoegen: het is gisteren weer gebeurd."
-             if is_nl else "Thank you. I want to add that it happened again yesterday.")  # fmt: skip
-    wrote = f"Op {format_datetime(when - timedelta(hours=2))} schreef {mail_from}:" if is_nl else (
-        f"On {format_datetime(when - timedelta(hours=2))} {mail_from} wrote:")  # fmt: skip
+    added = (
+        "Dank u wel. Ik wil nog iets toevoegen: het is gisteren weer gebeurd."
+        if is_nl
+        else "Thank you. I want to add that it happened again yesterday."
+    )
+    wrote = (
+        f"Op {format_datetime(when - timedelta(hours=2))} schreef {mail_from}:"
+        if is_nl
+        else (f"On {format_datetime(when - timedelta(hours=2))} {mail_from} wrote:")
+    )
     message = EmailMessage()
     message["From"] = f"{original.name} <{original.sender}>"
     message["To"] = f"{local}+{signed_plus_reference(vault, reference)}@{domain}"
