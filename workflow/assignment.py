@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from workflow import states
 from workflow.cases import record, transition
 from workflow.crypto import Vault
-from workflow.models import Advisor, Case, Organisation
+from workflow.models import Advisor, Case, Organisation, advisor_organisations
 from workflow.outbox import Postman
 from workflow.routing import Candidate, RoleRules, RoutingDecision, choose_advisor
 
@@ -41,7 +41,14 @@ def candidates_for(session: Session, organisation: Organisation) -> list[Candida
 
 
 def coordinators_of(session: Session, organisation: Organisation) -> list[Advisor]:
-    return [a for a in organisation.advisors if a.role == "coordinator" and a.is_active]
+    statement = (
+        select(Advisor)
+        .join(advisor_organisations, advisor_organisations.c.advisor_id == Advisor.id)
+        .where(advisor_organisations.c.organisation_id == organisation.id)
+        .where(Advisor.role == "coordinator", Advisor.is_active.is_(True))
+        .order_by(Advisor.id)
+    )
+    return list(session.scalars(statement))
 
 
 def assign(

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from workflow import mailtext as mt
+from workflow.mailpolicy import READING
 from workflow.mailtext import normalise_subject
 
 __all__ = ["Attachment", "ParsedMail", "UnparseableMail", "normalise_subject", "parse"]
@@ -126,7 +127,7 @@ def _preclean(raw: bytes, defects: list[str]) -> bytes:
 
 def _read(raw: bytes) -> Message | None:
     try:
-        return BytesParser(policy=email.policy.default).parsebytes(raw)
+        return BytesParser(policy=READING).parsebytes(raw)
     except Exception:  # RecursionError on nesting deeper than the container cap lets through
         return None
 
@@ -157,7 +158,7 @@ def _parse_addresses(value: str) -> list[tuple[str, str]]:
     Not email.utils.getaddresses: it recurses once per address and overflows on long lists."""
     value = mt.unescape(value)
     if len(value) <= MAX_STRUCTURED:
-        header = _guard(lambda: email.policy.default.header_factory("to", value), None)
+        header = _guard(lambda: READING.header_factory("to", value), None)
         pairs = _guard(lambda: [(a.display_name, a.addr_spec) for a in header.addresses], None)
         if pairs is not None:
             return pairs

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
 from typing import Protocol
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from workflow import leases
 from workflow.crypto import Vault
+from workflow.mailpolicy import ON_THE_WIRE, WRITING
 from workflow.models import Case, OutboxMail
 
 LEASE = timedelta(minutes=2)
@@ -80,7 +80,7 @@ class Postman:
             message_id=message_id,
             recipient_enc=vault.seal(recipient),
             recipient_hash=vault.blind_index(recipient),
-            message_enc=vault.seal_bytes(message.as_bytes(policy=SMTP_POLICY)),
+            message_enc=vault.seal_bytes(message.as_bytes(policy=ON_THE_WIRE)),
             status="pending",
             attempts=0,
             created_at=now,
@@ -98,7 +98,7 @@ class Postman:
         language: str,
         now: datetime,
     ) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=WRITING)
         message["From"] = self.mail_from
         message["To"] = single_line(recipient)
         message["Reply-To"] = reply_to

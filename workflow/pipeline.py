@@ -88,22 +88,47 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+BATCH = 50
+
+
 def process(
     database: Database, postman: Postman, config: InboxConfig, inbound_id: int, now: datetime
 ) -> Outcome:
-    """Process one stored mail once: claim, act by the first rule that applies, record."""
+    """Process one stored mail once (the worker's task)."""
+    outcomes = process_batch(database, postman, config, [inbound_id], now)
+    return outcomes[0] if outcomes else Outcome(inbound_id, "skipped")
+
+
+def process_batch(
+    database: Database, postman: Postman, config: InboxConfig, ids: list[int], now: datetime
+) -> list[Outcome]:
+    """Claim the mails, then process each in a savepoint of one transaction.
+
+    One mail's failure rolls back only its savepoint and is recorded; a crash before the
+    commit loses the whole batch's work but not the mails: their leases run out.
+    """
     with database.unit_of_work() as uow:
-        if inbound.claim(uow.session, inbound_id, now) is None:
-            return Outcome(inbound_id, "skipped")
+        claimed = [i for i in ids if inbound.claim(uow.session, i, now) is not None]
         uow.commit()
+    if not claimed:
+        return []
+    with database.unit_of_work() as uow:
+        outcomes = [_in_savepoint(uow, postman, config, i, now) for i in claimed]
+        uow.commit()
+    return outcomes
+
+
+def _in_savepoint(
+    uow: UnitOfWork, postman: Postman, config: InboxConfig, inbound_id: int, now: datetime
+) -> Outcome:
     try:
-        with database.unit_of_work() as uow:
+        with uow.session.begin_nested():
             return _process_claimed(uow, postman, config, inbound_id, now)
     except UnparseableMail as error:
-        return _quarantine(database, inbound_id, now, f"unreadable mail: {error.reason}")
+        return _quarantine(uow.session, inbound_id, now, f"unreadable mail: {error.reason}")
     except Exception as error:  # our fault: retry a few times, then quarantine with the reason
         log.exception("inbound mail %s failed", inbound_id)
-        return _failed(database, inbound_id, now, f"{type(error).__name__}: {error}"[:300])
+        return _failed(uow.session, inbound_id, now, f"{type(error).__name__}: {error}"[:300])
 
 
 def _process_claimed(
@@ -119,9 +144,8 @@ def _process_claimed(
     status, outcome = rule.act(mail)
     _finish(row, status, outcome, rule.name, now)
     uow.session.flush()
-    mail_ids = _new_mail_ids(uow.session, row)
-    uow.commit()
     reference = mail.case.reference if mail.case is not None else None
+    mail_ids = _new_mail_ids(uow.session, row)
     return Outcome(inbound_id, status, outcome, reference, rule.name, mail_ids)
 
 
@@ -141,27 +165,20 @@ def _new_mail_ids(session: Session, row: InboundMail) -> tuple[int, ...]:
     return tuple(int(i) for i in ids)
 
 
-def _quarantine(database: Database, inbound_id: int, now: datetime, reason: str) -> Outcome:
-    with database.unit_of_work() as uow:
-        row = uow.session.get_one(InboundMail, inbound_id)
-        _finish(row, "quarantined", "quarantined", reason, now)
-        uow.commit()
+def _quarantine(session: Session, inbound_id: int, now: datetime, reason: str) -> Outcome:
+    row = session.get_one(InboundMail, inbound_id)
+    _finish(row, "quarantined", "quarantined", reason, now)
     return Outcome(inbound_id, "quarantined", "quarantined", reason=reason)
 
 
-def _failed(database: Database, inbound_id: int, now: datetime, reason: str) -> Outcome:
-    with database.unit_of_work() as uow:
-        row = uow.session.get_one(InboundMail, inbound_id)
-        if row.attempts >= inbound.MAX_ATTEMPTS:
-            _finish(
-                row, "quarantined", "quarantined", f"gave up after {row.attempts}: {reason}", now
-            )
-        else:
-            row.reason, row.claimed_until = reason, None
-            row.next_attempt_at = now + inbound.RETRY_AFTER
-        uow.commit()
-        return Outcome(inbound_id, "quarantined" if row.status == "quarantined" else "retry",
-                       reason=row.reason)  # fmt: skip
+def _failed(session: Session, inbound_id: int, now: datetime, reason: str) -> Outcome:
+    row = session.get_one(InboundMail, inbound_id)
+    if row.attempts >= inbound.MAX_ATTEMPTS:
+        _finish(row, "quarantined", "quarantined", f"gave up after {row.attempts}: {reason}", now)
+        return Outcome(inbound_id, "quarantined", "quarantined", reason=row.reason)
+    row.reason, row.claimed_until = reason, None
+    row.next_attempt_at = now + inbound.RETRY_AFTER
+    return Outcome(inbound_id, "retry", reason=reason)
 
 
 def process_due(
@@ -170,7 +187,10 @@ def process_due(
     """Every stored mail whose time has come (`inbox poll --process`, the sweep)."""
     with database.session() as session:
         ids = inbound.due_ids(session, now, limit)
-    return [process(database, postman, config, inbound_id, now) for inbound_id in ids]
+    outcomes: list[Outcome] = []
+    for start in range(0, len(ids), BATCH):
+        outcomes += process_batch(database, postman, config, ids[start : start + BATCH], now)
+    return outcomes
 
 
 def requeue(database: Database, inbound_id: int, now: datetime) -> bool:
@@ -185,4 +205,7 @@ def requeue(database: Database, inbound_id: int, now: datetime) -> bool:
     return True
 
 
-__all__ = ["RULES", "InboxConfig", "Outcome", "ParsedMail", "process", "process_due", "requeue"]
+__all__ = [
+    "RULES", "InboxConfig", "Outcome", "ParsedMail", "process", "process_batch", "process_due",
+    "requeue",
+]  # fmt: skip
