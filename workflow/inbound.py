@@ -99,8 +99,8 @@ def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     return leases.due_ids(session, InboundMail, now, limit)
 
 
-def claim(session: Session, inbound_id: int, now: datetime) -> InboundMail | None:
-    return leases.claim(session, InboundMail, inbound_id, now, LEASE)
+def claim_many(session: Session, ids: list[int], now: datetime) -> list[int]:
+    return leases.claim_many(session, InboundMail, ids, now, LEASE)
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -42,3 +42,20 @@ def claim(
     if getattr(result, "rowcount", 0) != 1:
         return None
     return session.get(model, row_id, populate_existing=True)
+
+
+def claim_many(
+    session: Session, model: Any, row_ids: list[int], now: datetime, lease: timedelta
+) -> list[int]:
+    """`claim` for a batch in one statement; returns the ids this worker now holds."""
+    if not row_ids:
+        return []
+    statement = (
+        update(model)
+        .where(model.id.in_(row_ids), model.status == "pending", model.next_attempt_at <= now)
+        .where(or_(model.claimed_until.is_(None), model.claimed_until < now))
+        .values(claimed_until=now + lease, attempts=model.attempts + 1)
+        .returning(model.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(int(i) for i in session.scalars(statement))

@@ -108,11 +108,13 @@ def process_batch(
     commit loses the whole batch's work but not the mails: their leases run out.
     """
     with database.unit_of_work() as uow:
-        claimed = [i for i in ids if inbound.claim(uow.session, i, now) is not None]
+        claimed = inbound.claim_many(uow.session, ids, now)
         uow.commit()
     if not claimed:
         return []
     with database.unit_of_work() as uow:
+        # Each mail ends with one flush, so its rows go out as a few batched statements.
+        uow.session.autoflush = False
         outcomes = [_in_savepoint(uow, postman, config, i, now) for i in claimed]
         uow.commit()
     return outcomes
