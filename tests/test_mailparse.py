@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.corpus import corpus_dir
 from workflow.mailparse import ParsedMail, UnparseableMail, normalise_subject, parse
 
 MAILS = Path(__file__).parent / "mails"
-CORPUS = Path("/work/shared/corpus")
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared mail corpus is absent")
+CORPUS = corpus_dir()
 
 # The corpus README mentions a binary Outlook file, but no file of this copy is one (none
 # starts with the OLE signature); every corpus file is readable. A binary Outlook .msg is
@@ -76,7 +76,6 @@ def parse_or_quarantine(raw: bytes) -> ParsedMail | None:
 # --- the corpus ------------------------------------------------------------------------------
 
 
-@needs_corpus
 def test_every_corpus_mail_parses_or_is_quarantined_with_a_reason() -> None:
     files = corpus_files()
     assert len(files) == 348
@@ -112,7 +111,6 @@ def stdlib_misses_body(path: Path) -> bool:
     return isinstance(message, EmailMessage) and message.get_body() is None
 
 
-@needs_corpus
 def test_corpus_mails_with_unknown_charset_or_no_stdlib_body_keep_their_text() -> None:
     tags = corpus_tags()
     unknown = {CORPUS / name for name, tag in tags.items() if "charset-unknown-to-python" in tag}
