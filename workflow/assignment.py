@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -68,25 +69,11 @@ def assign(
     advisor = session.get_one(Advisor, decision.advisor_id)
     case.advisor = advisor
     transition(session, case, "assign", now, detail=f"{advisor.name} ({advisor.role})")
-    postman.write(
-        session,
-        vault,
-        case=case,
-        template="assignment",
-        language=_staff_language(advisor),
-        recipient=advisor.email,
-        now=now,
-        context={
-            "organisation_name": organisation.name,
-            "advisor_name": advisor.name,
-            "kind": case.kind,
-            "preferred_gender": case.preferred_gender,
-            "client_language": case.language,
-            "channel": case.channel,
-            "is_urgent": case.is_urgent,
-            "case_url": staff_case_url(postman, case),
-        },
-    )
+    mail_staff(
+        session, vault, postman, case, [advisor], "assignment", now, name_key="advisor_name",
+        kind=case.kind, preferred_gender=case.preferred_gender, client_language=case.language,
+        channel=case.channel, is_urgent=case.is_urgent,
+    )  # fmt: skip
     return decision
 
 
@@ -98,27 +85,14 @@ def send_to_triage(
     coordinators = coordinators_of(session, case.organisation)
     if not coordinators:
         record(session, case, "coordinator_missing", now, detail="no active coordinator to tell")
-    for coordinator in coordinators:
-        postman.write(
-            session,
-            vault,
-            case=case,
-            template="triage_needed",
-            language=_staff_language(coordinator),
-            recipient=coordinator.email,
-            now=now,
-            context={
-                "organisation_name": case.organisation.name,
-                "coordinator_name": coordinator.name,
-                "kind": case.kind,
-                "preferred_gender": case.preferred_gender,
-                "reason": reason,
-                "case_url": staff_case_url(postman, case),
-            },
-        )
+    mail_staff(
+        session, vault, postman, case, coordinators, "triage_needed", now,
+        name_key="coordinator_name", kind=case.kind, preferred_gender=case.preferred_gender,
+        reason=reason,
+    )  # fmt: skip
 
 
-def _staff_language(advisor: Advisor) -> str:
+def staff_language(advisor: Advisor) -> str:
     return "nl" if "nl" in advisor.languages.split(",") else "en"
 
 
@@ -130,18 +104,36 @@ def alert_urgent(
     session: Session, vault: Vault, postman: Postman, case: Case, now: datetime
 ) -> None:
     """A possible acute safety risk: every coordinator of the organisation is mailed at once."""
-    for coordinator in coordinators_of(session, case.organisation):
+    coordinators = coordinators_of(session, case.organisation)
+    mail_staff(
+        session, vault, postman, case, coordinators, "urgent_case", now, name_key="coordinator_name"
+    )
+
+
+def people_of(session: Session, case: Case) -> list[Advisor]:
+    """Who hears about a case: its advisor, or while it has none, the coordinators."""
+    return [case.advisor] if case.advisor else coordinators_of(session, case.organisation)
+
+
+def mail_staff(
+    session: Session,
+    vault: Vault,
+    postman: Postman,
+    case: Case,
+    people: Iterable[Advisor],
+    template: str,
+    now: datetime,
+    *,
+    name_key: str,
+    **context: object,
+) -> None:
+    """One staff mail per person: the organisation, their name and the link to the case."""
+    for person in people:
         postman.write(
-            session,
-            vault,
-            case=case,
-            template="urgent_case",
-            language=_staff_language(coordinator),
-            recipient=coordinator.email,
-            now=now,
+            session, vault, case=case, template=template, language=staff_language(person),
+            recipient=person.email, now=now,
             context={
-                "organisation_name": case.organisation.name,
-                "coordinator_name": coordinator.name,
-                "case_url": staff_case_url(postman, case),
+                "organisation_name": case.organisation.name, name_key: person.name,
+                "case_url": staff_case_url(postman, case), **context,
             },
-        )
+        )  # fmt: skip

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from sqlalchemy import select
 
-from workflow.assignment import coordinators_of, staff_case_url
+from workflow.assignment import mail_staff, people_of
 from workflow.cases import record
 from workflow.classify import Classification, classify
 from workflow.db import UnitOfWork
@@ -18,7 +18,6 @@ from workflow.intake import OpenCase, start_case
 from workflow.machine import MachineSignal
 from workflow.mailparse import ParsedMail
 from workflow.models import (
-    Advisor,
     Attachment,
     Case,
     InboundMail,
@@ -120,15 +119,12 @@ def _bounced_mail(mail: MailAtHand) -> OutboxMail | None:
 
 
 def _tell_staff_of_bounce(mail: MailAtHand, case: Case, bounced: OutboxMail) -> None:
-    people: list[Advisor] = [case.advisor] if case.advisor else []
-    for person in people or coordinators_of(mail.uow.session, case.organisation):
-        mail.postman.write(
-            mail.uow.session, mail.uow.vault, case=case, template="bounce_notice",
-            language=_staff_language(person), recipient=person.email, now=mail.now,
-            context={"organisation_name": case.organisation.name, "recipient_name": person.name,
-                     "case_url": staff_case_url(mail.postman, case),
-                     "bounced_template": bounced.template, "reason": _bounce_reason(mail)},
-        )  # fmt: skip
+    mail_staff(
+        mail.uow.session, mail.uow.vault, mail.postman, case,
+        people_of(mail.uow.session, case), "bounce_notice", mail.now,
+        name_key="recipient_name", bounced_template=bounced.template,
+        reason=_bounce_reason(mail),
+    )  # fmt: skip
 
 
 def _bounce_reason(mail: MailAtHand) -> str:
@@ -138,10 +134,6 @@ def _bounce_reason(mail: MailAtHand) -> str:
     diagnostic = DSN_DIAGNOSTIC.search(text)
     parts = [m.group(1) for m in (status, diagnostic) if m is not None]
     return " ".join(" ".join(parts).split())[:160] or "unknown"
-
-
-def _staff_language(person: Advisor) -> str:
-    return "nl" if "nl" in person.languages.split(",") else "en"
 
 
 def act_on_duplicate(mail: MailAtHand) -> tuple[str, str]:
@@ -172,17 +164,11 @@ def act_on_reply(mail: MailAtHand) -> tuple[str, str]:
 
 
 def _tell_of_reply(mail: MailAtHand, case: Case) -> None:
-    people: list[Advisor] = [case.advisor] if case.advisor else []
-    if not people:
-        people = coordinators_of(mail.uow.session, case.organisation)
-    for person in people:
-        mail.postman.write(
-            mail.uow.session, mail.uow.vault, case=case, template="client_replied",
-            language=_staff_language(person), recipient=person.email, now=mail.now,
-            context={"organisation_name": case.organisation.name, "recipient_name": person.name,
-                     "case_url": staff_case_url(mail.postman, case),
-                     "is_urgent": case.is_urgent},
-        )  # fmt: skip
+    mail_staff(
+        mail.uow.session, mail.uow.vault, mail.postman, case,
+        people_of(mail.uow.session, case), "client_replied", mail.now,
+        name_key="recipient_name", is_urgent=case.is_urgent,
+    )  # fmt: skip
 
 
 def act_on_stranger_tag(mail: MailAtHand) -> tuple[str, str]:
