@@ -106,7 +106,8 @@ class Postman:
     ) -> MIMEMultipart:
         # compat32 MIME classes: the modern header registry parsed every header we set,
         # which made composing cost four times as much (benchmarks/README.md).
-        message = MIMEMultipart("alternative")
+        # "=_" cannot occur in quoted-printable text, so the generator need not search for it
+        message = MIMEMultipart("alternative", boundary=f"=_vertrouwd_{secrets.token_hex(12)}")
         message["From"] = self.mail_from
         message["To"] = single_line(recipient)
         message["Reply-To"] = reply_to
