@@ -43,7 +43,7 @@ class Bench:
     @property
     def postman(self) -> Postman:
         s = self.settings
-        return Postman(render=render, mail_from=s.mail_from, base_url=s.base_url)  # type: ignore[arg-type]
+        return Postman(render=render, mail_from=s.mail_from, base_url=s.base_url)
 
     @property
     def inbox(self) -> InboxConfig:

@@ -35,9 +35,16 @@ class HeaderInjection(ValueError):
 
 
 class RenderedMailLike(Protocol):
-    subject: str
-    text: str
-    html: str
+    """A rendered mail (read-only, so a frozen dataclass fits)."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def html(self) -> str: ...
 
 
 class MailRenderer(Protocol):
