@@ -438,6 +438,32 @@ def _invalid_dossier(page: Page, live_web: LiveWeb) -> None:
     _goto("/dossier/not-a-real-token-1234567890", 404)(page, live_web)
 
 
+def _choice_page(with_errors: bool) -> Callable[[Page, LiveWeb], None]:
+    """The page a mail's acknowledgement links to when we could not tell what it is about."""
+
+    def visit(page: Page, live_web: LiveWeb) -> None:
+        from datetime import UTC, datetime
+
+        from workflow import tokens
+        from workflow.cases import find_by_reference
+
+        send_report(page, live_web, Report(email=CLIENT_EMAIL))
+        reference = page.locator(".reference").inner_text()
+        with live_web.database.unit_of_work() as uow:
+            case = find_by_reference(uow.session, reference)
+            assert case is not None
+            issued = tokens.issue(uow.session, uow.vault, case, "choose", datetime.now(UTC),
+                                  tokens.CHOOSE_LIFETIME)  # fmt: skip
+            uow.commit()
+        _goto(f"/kiezen/{issued.token}")(page, live_web)
+        if with_errors:
+            with page.expect_navigation():
+                page.locator("button[type=submit]").click()
+            assert page.locator(".error-summary").is_visible()
+
+    return visit
+
+
 PUBLIC_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
     "index": _goto("/"),
     "index-en": _goto("/?lang=en"),
@@ -453,6 +479,8 @@ PUBLIC_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
     "not-found-organisation": _goto("/melden/onbekend?lang=en", 404),
     "dossier": _dossier,
     "dossier-invalid": _invalid_dossier,
+    "choose": _choice_page(with_errors=False),
+    "choose-errors": _choice_page(with_errors=True),
 }
 
 
