@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
@@ -124,6 +124,27 @@ def _as_postgres_user() -> dict[str, Any]:
 def sqlalchemy_to_conninfo(url: str) -> str:
     """Turn an SQLAlchemy URL (``postgresql+psycopg://...``) into a libpq URL for psycopg."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class Started:
+    """A server used as a context manager: `with Server() as server:` starts and stops it."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
 
 class PostgresAdmin:
@@ -360,7 +381,7 @@ class _SinkHandler:
         return "250 2.0.0 OK: queued"
 
 
-class SmtpSink:
+class SmtpSink(Started):
     """An in-process aiosmtpd server on a free port that keeps every accepted message."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -395,17 +416,6 @@ class SmtpSink:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
-
-    def __enter__(self) -> SmtpSink:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def refuse_next(self, n: int, code: int = 451, text: str = "4.3.0 try again later") -> None:
         """Answer the next ``n`` DATA commands with ``code text`` (transient by default)."""
@@ -605,7 +615,7 @@ class ImapAccount:
             ]
 
 
-class DovecotServer:
+class DovecotServer(Started):
     """A private Dovecot (IMAP only, plain text on 127.0.0.1) on a free port.
 
     ``capability`` replaces the advertised post-login capabilities (e.g. a server without
@@ -720,17 +730,6 @@ class DovecotServer:
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
-
-    def __enter__(self) -> DovecotServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def new_account(self) -> ImapAccount:
         """A user nobody has used yet: an empty mailbox (its maildir appears at first login)."""
