@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workflow.assignment import mail_staff, people_of
 from workflow.cases import record
@@ -182,7 +183,7 @@ def act_on_stranger_tag(mail: MailAtHand) -> tuple[str, str]:
 
 def open_from_mail(mail: MailAtHand) -> tuple[str, str]:
     session = mail.uow.session
-    organisations = [(o.slug, o.name) for o in session.scalars(select(Organisation))]
+    organisations = _organisations(session)
     if not organisations:
         raise LookupError("no organisation is configured to receive mail")
     guess = classify(mail.parsed.new_text, mail.parsed.subject, organisations)
@@ -192,6 +193,15 @@ def open_from_mail(mail: MailAtHand) -> tuple[str, str]:
     mail.row.case_id = mail.case.id
     _keep_attachments(mail, mail.case)
     return "done", "case"
+
+
+def _organisations(session: Session) -> list[tuple[str, str]]:
+    """Slugs and names, read once per transaction (a batch of mails), not once per mail."""
+    cached: list[tuple[str, str]] | None = session.info.get("organisations")
+    if cached is None:
+        cached = [(o.slug, o.name) for o in session.scalars(select(Organisation))]
+        session.info["organisations"] = cached
+    return cached
 
 
 def _command(mail: MailAtHand, guess: Classification, slug: str, is_org_sure: bool) -> OpenCase:

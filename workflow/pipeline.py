@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow import inbound
@@ -145,26 +144,16 @@ def _process_claimed(
     rule = next(r for r in RULES if r.applies(mail))
     status, outcome = rule.act(mail)
     _finish(row, status, outcome, rule.name, now)
+    new_mails = [o for o in uow.session.new if isinstance(o, OutboxMail)]
     uow.session.flush()
     reference = mail.case.reference if mail.case is not None else None
-    mail_ids = _new_mail_ids(uow.session, row)
+    mail_ids = tuple(sorted(m.id for m in new_mails))
     return Outcome(inbound_id, status, outcome, reference, rule.name, mail_ids)
 
 
 def _finish(row: InboundMail, status: str, outcome: str, reason: str, now: datetime) -> None:
     row.status, row.outcome, row.reason = status, outcome, reason
     row.processed_at, row.claimed_until = now, None
-
-
-def _new_mail_ids(session: Session, row: InboundMail) -> tuple[int, ...]:
-    if row.case_id is None:
-        return ()
-    ids = session.scalars(
-        select(OutboxMail.id).where(
-            OutboxMail.case_id == row.case_id, OutboxMail.status == "pending"
-        )
-    )
-    return tuple(int(i) for i in ids)
 
 
 def _quarantine(session: Session, inbound_id: int, now: datetime, reason: str) -> Outcome:
