@@ -129,14 +129,14 @@ def _announce(settings: Settings) -> None:
     lines = [
         "",
         "vertrouwd is running:",
-        f"  the form:          {settings.base_url}/",
-        f"  health:            {settings.base_url}/healthz",
+        f"  the form:           {settings.base_url}/",
+        f"  health:             {settings.base_url}/healthz",
     ]
     if settings.has_mail_catcher:
-        lines.append(f"  caught mail:       {settings.base_url}/dev/mail")
+        lines.append(f"  caught mail:        {settings.base_url}/dev/mail")
     if settings.has_embedded_mailbox:
         lines.append(f"  write to the inbox: {settings.base_url}/dev/send")
-    lines += [f"  database:          {settings.database_url}", "Stop with Ctrl-C.", ""]
+    lines += [f"  database:           {settings.database_url}", "Stop with Ctrl-C.", ""]
     print("\n".join(lines), flush=True)
 
 
@@ -149,11 +149,12 @@ def _wait_for_first_exit(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
+    """Last started, first stopped: the watcher goes before the mailbox it reads."""
+    for child in reversed(children):
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
-    for child in children:
+    for child in reversed(children):
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
