@@ -78,16 +78,7 @@ class Bench:
 
 
 def mailbox_config(account: ImapAccount) -> MailboxConfig:
-    return MailboxConfig(
-        host=account.host,
-        port=account.port,
-        ssl=False,
-        user=account.user,
-        password=account.password,
-        oauth2_token="",
-        folder=FOLDER,
-        processed_folder=PROCESSED,
-    )
+    return account.mailbox_config(folder=FOLDER, processed_folder=PROCESSED)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +34,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from imapclient import IMAPClient
 from psycopg import sql
 from sqlalchemy.engine import make_url
+
+from workers.imap import MailboxConfig
 
 POSTGRES_HINT = "apt-get install -y postgresql"
 REDIS_HINT = "apt-get install -y redis-server"
@@ -593,6 +595,14 @@ class ImapAccount:
                 return
             for start in range(0, len(raws), 100):
                 client.multiappend(folder, raws[start : start + 100])
+
+    def mailbox_config(self, **changes: str) -> MailboxConfig:
+        """How the watcher reaches this mailbox (INBOX, processed mail to Processed)."""
+        config = MailboxConfig(
+            host=self.host, port=self.port, ssl=False, user=self.user, password=self.password,
+            oauth2_token="", folder="INBOX", processed_folder="Processed",
+        )  # fmt: skip
+        return replace(config, **changes)
 
     def count(self, folder: str) -> int:
         """How many messages ``folder`` holds (0 when it does not exist)."""

@@ -3,8 +3,6 @@ quarantined with a reason. Never a crash, never a silent loss."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import Clock, seed_organisation
 from tests.corpus import corpus_files
-from tests.http_client import clean_env
+from tests.http_client import clean_env, run_ok
 from tests.servers import ImapAccount
 from workflow import inbound
 from workflow.db import Database
@@ -69,13 +67,9 @@ def test_inbox_poll_process_takes_the_whole_corpus_from_dovecot(
         "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "2",
     }  # fmt: skip
-    run = [sys.executable, "-m", "vertrouwd"]
-    for command in (["db", "upgrade"], ["demo"], ["inbox", "poll", "--process"]):
-        result = subprocess.run(
-            [*run, *command], env=env, cwd=tmp_path, capture_output=True, timeout=300, check=False
-        )
-        assert result.returncode == 0, result.stderr.decode()[-2000:]
-    summary = result.stdout.decode()
+    run_ok(["db", "upgrade"], tmp_path, env)
+    run_ok(["demo"], tmp_path, env)
+    summary = run_ok(["inbox", "poll", "--process"], tmp_path, env)
     assert f"fetched {accepted}," in summary, summary
     assert dovecot.count("INBOX") == 0
     assert dovecot.count("Processed") == accepted

@@ -43,17 +43,7 @@ def mail(n: int, body: str = "Ik wil een klacht indienen over mijn begeleider.")
 
 
 def config_for(account: ImapAccount, **changes: str) -> MailboxConfig:
-    config = MailboxConfig(
-        host=account.host,
-        port=account.port,
-        ssl=False,
-        user=account.user,
-        password=account.password,
-        oauth2_token="",
-        folder="INBOX",
-        processed_folder="Processed",
-    )
-    return replace(config, **changes)
+    return account.mailbox_config(**changes)
 
 
 def stored(database: Database) -> list[InboundMail]:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow import leases
 from workflow.crypto import Vault
+from workflow.db import upsert_insert
 from workflow.models import InboundMail, MailboxLock
 
 LEASE = timedelta(minutes=5)
@@ -59,9 +59,11 @@ def store(
             for row in (_row(vault, mailbox, uidvalidity, mail, now) for mail in reversed(mails))
         }.values()
     )  # one row per key; the first of duplicates wins
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(InboundMail).values(rows).on_conflict_do_nothing().returning(InboundMail.id)
+        upsert_insert(session, InboundMail)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(InboundMail.id)
     )
     return sorted(session.scalars(statement).all())
 
@@ -103,19 +105,10 @@ def claim_many(session: Session, ids: list[int], now: datetime) -> list[int]:
     return leases.claim_many(session, InboundMail, ids, now, LEASE)
 
 
-def counts(session: Session) -> dict[str, int]:
-    """How many inbound mails are in each status (for operators and tests)."""
-    rows = session.execute(
-        select(InboundMail.status, func.count(InboundMail.id)).group_by(InboundMail.status)
-    ).all()
-    return {str(status): int(n) for status, n in rows}
-
-
 def take_lock(session: Session, mailbox: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the one-watcher-per-mailbox lock; False while another holder has it."""
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(MailboxLock)
+        upsert_insert(session, MailboxLock)
         .values(mailbox=mailbox, holder=holder, expires_at=now + ttl)
         .on_conflict_do_update(
             index_elements=[MailboxLock.mailbox],

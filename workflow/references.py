@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workflow.db import upsert_insert
 from workflow.models import CaseSequence
 
 PREFIX = "VP"
@@ -21,9 +21,8 @@ def next_reference(session: Session, year: int) -> str:
     serialises concurrent creators until they commit; a rolled-back transaction takes its
     increment with it, and the unique index on cases.reference is the last guard.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(CaseSequence)
+        upsert_insert(session, CaseSequence)
         .values(year=year, last_value=1)
         .on_conflict_do_update(
             index_elements=[CaseSequence.year],

@@ -82,10 +82,6 @@ class Settings:
         return self.imap_is_embedded
 
     @property
-    def mail_domain(self) -> str:
-        return self.mail_from.rpartition("@")[2] or "localhost"
-
-    @property
     def broker_folder(self) -> Path:
         return self.instance_dir / "broker"
 

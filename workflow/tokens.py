@@ -30,11 +30,6 @@ def new_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def normalise_code(code: str) -> str:
-    raw = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
-    return f"{raw[:4]}-{raw[4:]}"
-
-
 def issue(
     session: Session,
     vault: Vault,
