@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -22,7 +23,7 @@ def database() -> Database:
 
 
 def register(main: click.Group) -> None:
-    for command in (demo, org, advisor, outbox, list_cases, show_case):
+    for command in (demo, org, advisor, outbox, list_cases, show_case, tick):
         main.add_command(command)
 
 
@@ -143,6 +144,52 @@ def outbox_flush() -> None:
     click.echo(f"sent {counts['sent']}, to retry {counts['pending']}, failed {counts['failed']}")
     if counts["pending"] or counts["failed"]:
         raise Failure("not every mail could be delivered (see `vertrouwd cases`)")
+
+
+@click.command("tick")
+@click.option(
+    "--now",
+    "moment",
+    default=None,
+    metavar="ISO-8601",
+    help="Run as of this moment (default: now; without a zone: UTC).",
+)
+@click.option(
+    "--deliver/--no-deliver",
+    default=True,
+    show_default=True,
+    help="Deliver the mails the sweep wrote.",
+)
+@one_line_errors
+def tick(moment: str | None, deliver: bool) -> None:
+    """Run the reminder, deadline and evaluation sweep once, as of --now."""
+    from workers.runtime import Runtime
+    from workflow.sweep import sweep_due
+
+    at = _moment(moment)
+    runtime = Runtime(settings(), database())
+    result = sweep_due(runtime.database, runtime.postman, at)
+    for kind, count in sorted(result.done.items()):
+        click.echo(f"{kind}: {count}")
+    click.echo(f"handled {result.total}, failed {result.failed}, mails {len(result.mail_ids)}")
+    if deliver and result.mail_ids:
+        when = max(at, now())
+        with click.progressbar(result.mail_ids, label="delivering", file=sys.stderr) as ids:
+            outcomes = [runtime.courier.deliver(outbox_id, when) for outbox_id in ids]
+        sent = sum(o.status == "sent" for o in outcomes)
+        click.echo(f"sent {sent} of {len(outcomes)}")
+    if result.failed:
+        raise Failure(f"{result.failed} reminders failed (see `vertrouwd case REF`)")
+
+
+def _moment(text: str | None) -> datetime:
+    if text is None:
+        return now()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadArgument(f"--now: not an ISO-8601 moment: {text!r}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @click.command("cases")

@@ -8,6 +8,7 @@ from celery import Celery, Task
 
 from workers.runtime import Runtime, utc_now
 from workflow.pipeline import process, process_due
+from workflow.sweep import sweep_due
 
 MAX_RETRIES = 8
 
@@ -38,9 +39,11 @@ def sweep(self: Task) -> dict[str, Any]:
     """Process and deliver whatever is due, so a wake-up lost by the broker loses nothing."""
     runtime = runtime_of(self)
     processed = process_due(runtime.database, runtime.postman, runtime.inbox, utc_now())
+    swept = sweep_due(runtime.database, runtime.postman, utc_now())
     outcomes = runtime.courier.deliver_due(utc_now())
     return {
         "processed": len(processed),
+        "reminders": swept.total,
         "delivered": sum(o.status == "sent" for o in outcomes),
         "tried": len(outcomes),
     }

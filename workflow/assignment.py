@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow import states
+from workflow import reminders, states, tokens
 from workflow.cases import record, transition
 from workflow.crypto import Vault
 from workflow.models import Advisor, Case, Organisation, advisor_organisations
@@ -53,15 +53,26 @@ def coordinators_of(session: Session, organisation: Organisation) -> list[Adviso
 
 
 def assign(
-    session: Session, vault: Vault, postman: Postman, case: Case, now: datetime
+    session: Session,
+    vault: Vault,
+    postman: Postman,
+    case: Case,
+    now: datetime,
+    *,
+    excluded: frozenset[int] = frozenset(),
 ) -> RoutingDecision:
-    """Route the case: assign and mail the advisor, or send it to the coordinator's triage."""
+    """Route the case: assign and mail the advisor, or send it to the coordinator's triage.
+
+    `excluded` are advisors who may not get it (declined, no answer, the other side).
+    The advisor answers by the links in the mail; reminders follow in business days.
+    """
     organisation = case.organisation
     decision = choose_advisor(
         rules_of(organisation),
         case.kind,
         case.preferred_gender,
         candidates_for(session, organisation),
+        excluded,
     )
     if decision.advisor_id is None:
         send_to_triage(session, vault, postman, case, decision.reason, now)
@@ -69,12 +80,30 @@ def assign(
     advisor = session.get_one(Advisor, decision.advisor_id)
     case.advisor = advisor
     transition(session, case, "assign", now, detail=f"{advisor.name} ({advisor.role})")
+    accept_url, decline_url = task_links(session, vault, postman, case, advisor, now)
     mail_staff(
         session, vault, postman, case, [advisor], "assignment", now, name_key="advisor_name",
         kind=case.kind, preferred_gender=case.preferred_gender, client_language=case.language,
-        channel=case.channel, is_urgent=case.is_urgent,
+        channel=case.channel, is_urgent=case.is_urgent, accept_url=accept_url,
+        decline_url=decline_url,
     )  # fmt: skip
+    for kind, days in (
+        ("assignment_reminder", organisation.assignment_reminder_days),
+        ("assignment_escalation", organisation.assignment_escalation_days),
+    ):
+        due = reminders.after_business_days(organisation, now, days)
+        reminders.schedule(session, case, kind, due, now, subject_id=advisor.id)  # fmt: skip
     return decision
+
+
+def task_links(
+    session: Session, vault: Vault, postman: Postman, case: Case, advisor: Advisor, now: datetime
+) -> tuple[str, str]:
+    """Fresh accept and decline links for the advisor (one token: the first answer spends it)."""
+    issued = tokens.issue(session, vault, case, "task", now, tokens.TASK_LIFETIME,
+                          advisor_id=advisor.id)  # fmt: skip
+    base = f"{postman.base_url}/taak/{issued.token}"
+    return f"{base}/accepteren", f"{base}/weigeren"
 
 
 def send_to_triage(

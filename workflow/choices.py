@@ -12,6 +12,7 @@ from workflow.db import UnitOfWork
 from workflow.models import Case
 from workflow.outbox import Postman
 from workflow.routing import GENDER_WISHES, KINDS
+from workflow.sides import excluded_for_sides
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def apply_choice(
     record(uow.session, case, "client_chose", now, actor="client",
            detail=f"kind {kind}, wish {preferred_gender}")  # fmt: skip
     if _needs_routing(case):
-        assign(uow.session, uow.vault, postman, case, now)
+        assign(uow.session, uow.vault, postman, case, now,
+               excluded=excluded_for_sides(uow.session, case, now))  # fmt: skip
     uow.commit()
     return ChoiceMade(case.reference, case.state)
 

@@ -11,14 +11,18 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow import states
 from workflow.assignment import mail_staff, people_of
 from workflow.cases import record
+from workflow.casework import answer_by_mail, client_answered, command_word, write_to_client
 from workflow.classify import Classification, classify
 from workflow.db import UnitOfWork
+from workflow.desk import WORKING_STATES, Desk, client_address
 from workflow.intake import OpenCase, start_case
 from workflow.machine import MachineSignal
 from workflow.mailparse import ParsedMail
 from workflow.models import (
+    Advisor,
     Attachment,
     Case,
     InboundMail,
@@ -30,6 +34,7 @@ from workflow.outbox import OUR_MESSAGE_ID, Postman, reference_of
 from workflow.replies import Thread, find_thread, staff_of
 
 DUPLICATE_WINDOW = timedelta(days=1)
+RELAY_STATES = WORKING_STATES | {states.CLOSING}
 PLUS_SLUG = re.compile(r"^[^@+]+\+([a-z0-9-]+)@", re.IGNORECASE)
 DSN_STATUS = re.compile(r"^Status:\s*([245]\.\d{1,3}\.\d{1,3})", re.IGNORECASE | re.MULTILINE)
 DSN_DIAGNOSTIC = re.compile(r"^Diagnostic-Code:\s*[^;\n]*;\s*([^\n]{1,120})", re.I | re.M)
@@ -153,15 +158,47 @@ def act_on_reply(mail: MailAtHand) -> tuple[str, str]:
     mail.case, mail.row.case_id = case, case.id
     sender = mail.parsed.from_address or ""
     staff = staff_of(mail.uow.session, case, sender) if sender else None
-    _keep_message(mail, case, author="staff" if staff else "client")
-    _keep_attachments(mail, case)
     if staff is not None:
-        record(mail.uow.session, case, "staff_mail", mail.now, actor=staff.email)
-        return "done", "reply"
+        return _staff_reply(mail, case, staff)
+    _keep_message(mail, case, author="client")
+    _keep_attachments(mail, case)
     record(mail.uow.session, case, "client_replied", mail.now, actor="client",
            detail=f"threaded by {mail.thread.method}")  # fmt: skip
+    client_answered(Desk(mail.uow, mail.postman, mail.now), case)
     _tell_of_reply(mail, case)
     return "done", "reply"
+
+
+def _staff_reply(mail: MailAtHand, case: Case, staff: Advisor) -> tuple[str, str]:
+    """Staff mail is a command or a message for the client, never a client message.
+
+    The assigned advisor answers a task with "akkoord"/"weiger" as the first word; once
+    working the case, what they write goes to the client from the shared address. Other
+    staff mail stays in the case as a note.
+    """
+    desk = Desk(mail.uow, mail.postman, mail.now)
+    text = mail.parsed.new_text or ""
+    command = command_word(text)
+    if command is not None:
+        answer_by_mail(desk, case, staff, command)
+        return "done", "command"
+    if _relays_to_client(desk, case, staff, text):
+        write_to_client(desk, case, staff, text.strip())
+        _keep_attachments(mail, case)
+        return "done", "relayed"
+    _keep_message(mail, case, author="staff")
+    _keep_attachments(mail, case)
+    record(mail.uow.session, case, "staff_mail", mail.now, actor=staff.email)
+    return "done", "reply"
+
+
+def _relays_to_client(desk: Desk, case: Case, staff: Advisor, text: str) -> bool:
+    return (
+        case.advisor_id == staff.id
+        and case.state in RELAY_STATES
+        and bool(text.strip())
+        and client_address(desk, case) is not None
+    )
 
 
 def _tell_of_reply(mail: MailAtHand, case: Case) -> None:

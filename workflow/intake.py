@@ -14,6 +14,7 @@ from workflow.db import UnitOfWork
 from workflow.models import Case, Message, Organisation, Person
 from workflow.outbox import Postman, recently_sent
 from workflow.references import next_reference
+from workflow.sides import check_repeat, excluded_for_sides
 from workflow.states import RECEIVED
 
 AUTOMATIC_MAIL_CAP = 3
@@ -84,17 +85,21 @@ def start_case(uow: UnitOfWork, postman: Postman, command: OpenCase, now: dateti
     if command.is_urgent:
         alert_urgent(session, uow.vault, postman, case, now)
     choose_url = None if command.is_sure else _choose_link(uow, postman, case, now)
+    excluded = excluded_for_sides(session, case, now)  # one advisor, one side (seed 000)
     if command.is_sure and command.is_organisation_known:
-        is_assigned = assign(session, uow.vault, postman, case, now).is_assigned
+        is_assigned = assign(session, uow.vault, postman, case, now, excluded=excluded).is_assigned
     else:
         reason = "unclassified" if not command.is_sure else "organisation_unknown"
         send_to_triage(session, uow.vault, postman, case, reason, now)
         is_assigned = False
-    dossier = _issue_dossier(uow, case, now) if command.is_anonymous else None
+    if case.counterpart_hash is not None:
+        check_repeat(session, uow.vault, postman, case, now)
+    dossier = _issue_dossier(uow, case, now) if command.is_anonymous or command.email else None
     if command.email:
         dossier_url = f"{postman.base_url}/dossier/{dossier.token}" if dossier else None
         _acknowledge(uow, postman, case, command, now, is_finding_advisor=not is_assigned,
-                     choose_url=choose_url, dossier_url=dossier_url)  # fmt: skip
+                     choose_url=choose_url, dossier_url=dossier_url,
+                     is_referred=bool(excluded))  # fmt: skip
     return CaseOpened(case.id, case.reference, case.kind, case.state, dossier)
 
 
@@ -122,8 +127,15 @@ def _already_opened(uow: UnitOfWork, case: Case, now: datetime) -> CaseOpened:
 
 
 def _issue_dossier(uow: UnitOfWork, case: Case, now: datetime) -> tokens.IssuedToken:
+    """The client's private link to their dossier; an anonymous client also gets a code."""
     dossier = tokens.issue(
-        uow.session, uow.vault, case, "dossier", now, tokens.DOSSIER_LIFETIME, with_code=True
+        uow.session,
+        uow.vault,
+        case,
+        "dossier",
+        now,
+        tokens.DOSSIER_LIFETIME,
+        with_code=case.is_anonymous,
     )
     record(uow.session, case, "dossier_link_issued", now)
     return dossier
@@ -145,6 +157,7 @@ def _store(
     if command.name or command.email or command.phone:
         person = Person(
             name_enc=vault.seal_optional(command.name),
+            name_hash=vault.blind_index(command.name),
             email_enc=vault.seal_optional(command.email),
             email_hash=vault.blind_index(command.email),
             phone_enc=vault.seal_optional(command.phone),
@@ -205,6 +218,7 @@ def _acknowledge(
     is_finding_advisor: bool,
     choose_url: str | None,
     dossier_url: str | None,
+    is_referred: bool,
 ) -> None:
     assert command.email is not None
     if is_capped(uow, command.email, now):
@@ -228,6 +242,7 @@ def _acknowledge(
             "committee_email": case.organisation.committee_email,
             "choose_url": choose_url,
             "channel": case.channel,
+            "is_referred_for_independence": is_referred,
         },
     )
     record(uow.session, case, "acknowledgement_queued", now)

@@ -86,6 +86,11 @@ class Organisation(Base):
     assignment_escalation_days: Mapped[int] = mapped_column(Integer, default=2)
     first_contact_days: Mapped[int] = mapped_column(Integer, default=3)
     inactivity_days: Mapped[int] = mapped_column(Integer, default=10)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    business_start_hour: Mapped[int] = mapped_column(Integer, default=9)
+    business_end_hour: Mapped[int] = mapped_column(Integer, default=17)
+    signal_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    signal_window_days: Mapped[int] = mapped_column(Integer, default=365)
     created_at: Mapped[datetime] = utc_column()
 
     advisors: Mapped[list[Advisor]] = relationship(
@@ -120,6 +125,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    name_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -159,6 +165,15 @@ class Case(Base):
     reason_category: Mapped[str | None] = mapped_column(String(48))
     submission_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     classification: Mapped[str | None] = mapped_column(Text)  # guesses and confidences, JSON
+    path_step: Mapped[str | None] = mapped_column(String(48))
+    support_form: Mapped[str | None] = mapped_column(String(48))
+    outcome: Mapped[str | None] = mapped_column(String(48))
+    first_contact_at: Mapped[datetime | None] = utc_column(nullable=True)
+    waiting_since: Mapped[datetime | None] = utc_column(nullable=True)  # the clock stopped
+    complaint_filed_at: Mapped[datetime | None] = utc_column(nullable=True)
+    complaint_deadline_at: Mapped[datetime | None] = utc_column(nullable=True)
+    is_deadline_extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    evaluation_state: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = utc_column()
     updated_at: Mapped[datetime] = utc_column()
     closed_at: Mapped[datetime | None] = utc_column(nullable=True)
@@ -211,11 +226,94 @@ class AccessToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(24))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    subject_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the consent it answers
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = utc_column()
     expires_at: Mapped[datetime] = utc_column()
     used_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class CaseExclusion(Base):
+    """An advisor who may not (or will not) handle a case: declined, no answer, or one side."""
+
+    __tablename__ = "case_exclusions"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = utc_column()
+
+
+class Consent(Base):
+    """The client's permission for one action: what, towards whom, which information (sealed)."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(48))
+    what_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    towards_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    information_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    requested_by: Mapped[str] = mapped_column(String(320))
+    requested_at: Mapped[datetime] = utc_column()
+    answered_at: Mapped[datetime | None] = utc_column(nullable=True)
+    withdrawn_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class Reminder(Base):
+    """Work that falls due: a reminder, an escalation, a lapse. Swept by beat and `tick`."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime] = utc_column()
+    remaining_seconds: Mapped[float | None] = mapped_column()  # business time left while paused
+    created_at: Mapped[datetime] = utc_column()
+    done_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class Signal(Base):
+    """Several cases name the same person in one organisation: a coordinator decides."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    counterpart_hash: Mapped[str] = mapped_column(String(64), index=True)
+    case_count: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    raised_at: Mapped[datetime] = utc_column()
+    decision_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decided_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class Evaluation(Base):
+    """A client's evaluation, kept apart from the case and the client: only the period."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(8))  # "2026-Q4": nothing finer
+    experience: Mapped[int | None] = mapped_column(Integer)  # 1 (bad) .. 5 (good)
+    useful: Mapped[str | None] = mapped_column(String(8))  # yes | partly | no
+    advice_themes: Mapped[str] = mapped_column(String(255), default="")
+    advice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class OutboxMail(Base):
@@ -301,7 +399,10 @@ __all__ = [
     "Attachment",
     "Base",
     "Case",
+    "CaseExclusion",
     "CaseSequence",
+    "Consent",
+    "Evaluation",
     "Event",
     "InboundMail",
     "MailboxLock",
@@ -309,5 +410,7 @@ __all__ = [
     "Organisation",
     "OutboxMail",
     "Person",
+    "Reminder",
+    "Signal",
     "advisor_organisations",
 ]
