@@ -104,12 +104,14 @@ def services() -> Services:
 
 
 def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
-    from forms import choose, dev, pages, public, security
+    from forms import advisor_pages, choose, client_pages, dev, pages, public, security
 
     security.install(app, settings)
     public.install(app, limiter, settings.form_rate_limit)
     pages.install(app)
     choose.install(app)
+    client_pages.install(app)
+    advisor_pages.install(app)
     if settings.has_mail_catcher:
         dev.install(app)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 LANGUAGES = ("nl", "en")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -228,4 +230,14 @@ def pick_language(requested: str | None) -> str:
 
 
 def words(language: str) -> dict[str, str]:
-    return TEXT[pick_language(language)]
+    """All words of the pages in one language (the casework pages keep theirs apart)."""
+    return _merged(pick_language(language))
+
+
+@functools.cache
+def _merged(language: str) -> dict[str, str]:
+    from forms.words_client import CLIENT_TEXT
+    from forms.words_staff import STAFF_TEXT
+
+    merged = {**TEXT[language], **CLIENT_TEXT[language], **STAFF_TEXT[language]}
+    return merged

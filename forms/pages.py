@@ -1,4 +1,4 @@
-"""Small pages: health, errors, and the places later issues fill (dossier, staff)."""
+"""Small pages: health, errors, and the places later issues fill (staff)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from werkzeug.exceptions import HTTPException
 
 from forms import services
 from forms.i18n import words
-from workflow import tokens
 from workflow.db import check_connection
 
 
 def install(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/dossier/<token>", "dossier", dossier)
     app.add_url_rule("/medewerkers/zaken/<reference>", "staff_case", staff_case)
     app.register_error_handler(404, not_found)
     app.register_error_handler(429, too_many)
@@ -27,17 +25,6 @@ def healthz() -> Any:
     except Exception:  # any database failure means: not healthy
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
-
-
-def dossier(token: str) -> tuple[str, int]:
-    svc = services()
-    with svc.database.session() as session:
-        valid = tokens.find_valid(session, svc.database.vault, token, "dossier", svc.clock())
-    t = words(g.language)
-    text = t["dossier_soon"] if valid else t["dossier_invalid"]
-    return render_template("message.html", t=t, title=t["dossier_title"], text=text), (
-        200 if valid else 404
-    )
 
 
 def staff_case(reference: str) -> str:

@@ -1,21 +1,32 @@
 """Every outgoing mail as a Jinja2 text/HTML template pair, and the function that renders it."""
 
 # Templates live in <language>/<name>.txt and <language>/<name>.html; each
-# extends that language's base.txt / base.html. The .txt template defines
-# {% block subject %} and {% block body %}; the .html template defines only
-# {% block body %} and shows the subject, rendered once from the .txt template,
-# as {{ subject }} in its <title>, so the two can never disagree.
+# extends that language's base.txt / base.html (client mails) or staff.txt /
+# staff.html (staff mails). The .txt template defines {% block subject %} and
+# {% block body %}; the .html template defines only {% block body %} and shows
+# the subject, rendered once from the .txt template, as {{ subject }} in its
+# <title>, so the two can never disagree. macros.html holds the macros shared
+# by the HTML templates; it cannot be rendered by name.
 #
 # The templates reach the client's path and our labels through Jinja globals,
 # not through the context: client_path(kind, language), kind_label(kind,
-# language), gender_wish_label(preferred_gender, language) (mailtemplates.paths),
-# one_of(value, choices) and short_reason(text). Each template passes its own
-# language literally ("nl" in nl/, "en" in en/). Callers pass only the
-# documented keys; render() adds "subject" for the HTML title and nothing else.
+# language), gender_wish_label(preferred_gender, language), template_label(name,
+# language) (mailtemplates.paths), long_date(value, language) and
+# long_datetime(value, language) (mailtemplates.dates), one_of(value, choices)
+# and short_reason(text). Each template passes its own language literally ("nl"
+# in nl/, "en" in en/). Callers pass only the documented keys; render() adds
+# "subject" for the HTML title and nothing else. Datetimes in the context are
+# timezone-aware; the templates show them in Amsterdam time.
 #
-# Staff mails (assignment, triage_needed, client_replied, urgent_case,
-# bounce_notice) never show what the client wrote or who the client is: mail
-# leaves our servers, the case behind the login does not.
+# Text written by a person (an advisor's message, what a consent is for) is
+# escaped by autoescape in HTML and kept literal in text; line breaks become
+# <br> through the lines() macro, never through |safe.
+#
+# Staff mails (STAFF_TEMPLATE_NAMES) never show what the client wrote or who the
+# client is: mail leaves our servers, the case behind the login does not. Their
+# footer does not say where a reply goes: once an advisor has accepted a case
+# whose client gave an e-mail address, a reply to any mail about that case is
+# sent on to the client (case_accepted says so).
 
 import functools
 import re
@@ -26,17 +37,22 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
+from mailtemplates.dates import long_date, long_datetime
 from mailtemplates.languages import LANGUAGES, resolve_language
 from mailtemplates.paths import client_path, gender_wish_label, kind_label, template_label
 
 __all__ = [
+    "CLIENT_TEMPLATE_NAMES",
     "LANGUAGES",
+    "STAFF_TEMPLATE_NAMES",
     "TEMPLATE_NAMES",
     "RenderedMail",
     "UnknownTemplateError",
     "client_path",
     "gender_wish_label",
     "kind_label",
+    "long_date",
+    "long_datetime",
     "one_line_subject",
     "render",
     "resolve_language",
@@ -44,14 +60,35 @@ __all__ = [
     "template_label",
 ]
 
-TEMPLATE_NAMES = (
-    "acknowledgement",
+STAFF_TEMPLATE_NAMES = (
     "assignment",
     "triage_needed",
     "client_replied",
     "urgent_case",
     "bounce_notice",
+    "assignment_reminder",
+    "reassigned",
+    "case_accepted",
+    "first_contact_reminder",
+    "inactivity_reminder",
+    "consent_answered",
+    "confidentiality_broken",
+    "deadline_reminder",
+    "deadline_passed",
+    "signal_raised",
+    "case_withdrawn",
+    "work_link",
 )
+CLIENT_TEMPLATE_NAMES = (
+    "acknowledgement",
+    "consent_request",
+    "advisor_message",
+    "evaluation_request",
+    "deadline_extended",
+    "dossier_link",
+    "withdrawal_confirmed",
+)
+TEMPLATE_NAMES = CLIENT_TEMPLATE_NAMES + STAFF_TEMPLATE_NAMES
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # Spaces and tabs are collapsed inside a subject; CR, LF and every other control,
@@ -138,6 +175,8 @@ def _environment() -> Environment:
         kind_label=kind_label,
         gender_wish_label=gender_wish_label,
         template_label=template_label,
+        long_date=long_date,
+        long_datetime=long_datetime,
         one_of=one_of,
         short_reason=short_reason,
     )

@@ -140,6 +140,78 @@ _TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
         "nl": "het bericht dat een e-mail niet is afgeleverd",
         "en": "the notice that an email was not delivered",
     },
+    "assignment_reminder": {
+        "nl": "de herinnering om de melding aan te nemen of af te wijzen",
+        "en": "the reminder to accept or decline the case",
+    },
+    "reassigned": {
+        "nl": "het bericht dat de melding naar een ander is gegaan",
+        "en": "the notice that the case went to someone else",
+    },
+    "case_accepted": {
+        "nl": "de bevestiging dat de vertrouwenspersoon de melding heeft aangenomen",
+        "en": "the confirmation that the advisor accepted the case",
+    },
+    "first_contact_reminder": {
+        "nl": "de herinnering om contact op te nemen met de cliënt",
+        "en": "the reminder to contact the client",
+    },
+    "inactivity_reminder": {
+        "nl": "de herinnering dat er niets gebeurt in de melding",
+        "en": "the reminder that nothing happens in the case",
+    },
+    "consent_answered": {
+        "nl": "het bericht over het antwoord op een vraag om toestemming",
+        "en": "the notice of the answer to a request for permission",
+    },
+    "confidentiality_broken": {
+        "nl": "het bericht dat de geheimhouding is doorbroken",
+        "en": "the notice that confidentiality was broken",
+    },
+    "deadline_reminder": {
+        "nl": "de herinnering aan de termijn van de klacht",
+        "en": "the reminder of the complaint term",
+    },
+    "deadline_passed": {
+        "nl": "het bericht dat de termijn van de klacht voorbij is",
+        "en": "the notice that the complaint term has passed",
+    },
+    "signal_raised": {
+        "nl": "het signaal over meerdere meldingen over dezelfde persoon",
+        "en": "the signal about several cases about the same person",
+    },
+    "case_withdrawn": {
+        "nl": "het bericht dat de cliënt de melding heeft ingetrokken",
+        "en": "the notice that the client withdrew the case",
+    },
+    "work_link": {
+        "nl": "de nieuwe link voor de vertrouwenspersoon",
+        "en": "the new link for the advisor",
+    },
+    "consent_request": {
+        "nl": "de vraag om toestemming aan de cliënt",
+        "en": "the request for permission to the client",
+    },
+    "advisor_message": {
+        "nl": "het bericht van de vertrouwenspersoon aan de cliënt",
+        "en": "the message from the advisor to the client",
+    },
+    "evaluation_request": {
+        "nl": "de vragen aan de cliënt over de hulp",
+        "en": "the questions to the client about the support",
+    },
+    "deadline_extended": {
+        "nl": "het bericht aan de cliënt dat de klachtencommissie meer tijd nodig heeft",
+        "en": "the notice to the client that the complaints committee needs more time",
+    },
+    "dossier_link": {
+        "nl": "de nieuwe link voor de cliënt",
+        "en": "the new link for the client",
+    },
+    "withdrawal_confirmed": {
+        "nl": "de bevestiging dat de cliënt de melding heeft ingetrokken",
+        "en": "the confirmation to the client that the report is withdrawn",
+    },
 }
 
 

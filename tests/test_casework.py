@@ -414,6 +414,7 @@ def test_a_formal_complaint_starts_the_six_week_term_with_reminders_to_the_chair
     done = sweep(database, postman, MONDAY + timedelta(weeks=6))
     assert done.get("deadline_reminder") == 1 and done.get("deadline_passed") == 1
     assert "deadline_passed" in templates_to(database, "coco@example.org")
+    assert templates_to(database, "els@example.org").count("deadline_reminder") == 2  # the chair
 
 
 def test_the_term_is_extended_once_by_at_most_four_weeks_and_the_client_is_told(office) -> None:
@@ -567,3 +568,13 @@ def test_the_advisor_writes_from_the_shared_address_and_it_counts_as_contact(off
         raw = database.vault.open_bytes(row.message_enc).decode()
     assert "From: vertrouwenspersonen@" in raw or "From: " in raw
     assert "anna@example.org" not in raw
+
+
+def test_a_sweep_names_every_mail_it_wrote_so_they_can_be_delivered_at_once(office) -> None:
+    database, postman = office
+    open_conduct(database, postman, MONDAY)
+    result = sweep_due(database, postman, MONDAY + timedelta(days=2))  # reminder, then escalation
+    with database.session() as session:
+        written = session.scalars(select(OutboxMail.template).where(
+            OutboxMail.id.in_(result.mail_ids))).all()  # fmt: skip
+    assert sorted(written) == ["reassigned", "triage_needed"]  # no other woman: triage

@@ -207,8 +207,9 @@ ADVISOR = ["advisor", "add", "--name", "Anna", "--email", "anna@example.org"]
         ([*ADVISOR, "--org", "versa", "--gender", "other"], 2, "--gender"),
         (["org", "add", "--slug", "versa", "--name", "Nog eens Versa"], 2, "versa"),
         (["case", "VP-2026-9999"], 1, "VP-2026-9999"),
+        (["tick", "--now", "next tuesday"], 2, "--now"),
     ],
-    ids=["unknown-organisation", "unknown-gender", "duplicate-slug", "case-not-found"],
+    ids=["unknown-organisation", "unknown-gender", "duplicate-slug", "case-not-found", "tick-now"],
 )
 def test_bad_arguments_exit_with_one_line(
     versa_folder: Path, arguments: list[str], status: int, mentions: str

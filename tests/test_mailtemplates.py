@@ -3,20 +3,25 @@
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
 
 from mailtemplates import (
+    CLIENT_TEMPLATE_NAMES,
     LANGUAGES,
+    STAFF_TEMPLATE_NAMES,
     TEMPLATE_NAMES,
     RenderedMail,
     UnknownTemplateError,
     client_path,
     gender_wish_label,
     kind_label,
+    long_date,
+    long_datetime,
     one_line_subject,
     render,
     short_reason,
@@ -29,6 +34,16 @@ HTML_SEPARATOR = "\n----- html -----\n"
 REFERENCE = "VP-2026-0042"
 CASE_URL = "http://127.0.0.1:8000/staff/cases/VP-2026-0042"
 CHOOSE_URL = "http://127.0.0.1:8000/kiezen/Y2hvb3Nl"
+ACCEPT_URL = "http://127.0.0.1:8000/opdracht/YWNjZXB0/aannemen"
+DECLINE_URL = "http://127.0.0.1:8000/opdracht/ZGVjbGluZQ/afwijzen"
+WORK_URL = "http://127.0.0.1:8000/werk/d29yaw"
+DOSSIER_URL = "http://127.0.0.1:8000/dossier/Zm9vYmFy"
+CONSENT_URL = "http://127.0.0.1:8000/toestemming/Y29uc2VudA"
+EVALUATION_URL = "http://127.0.0.1:8000/evaluatie/ZXZhbHVhdGU"
+ORGANISATION = "Versa Welzijn"
+# What "nothing happens until you press the button" starts with in each language;
+# the consent mail names the button ("Yes"), so the phrase stops before it.
+BUTTON = {"nl": "Er gebeurt pas iets als u op de knop", "en": "Nothing happens until you press the"}
 
 CONTEXTS: Mapping[str, Mapping[str, object]] = {
     "acknowledgement": {
@@ -38,10 +53,11 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "preferred_gender": "female",
         "is_finding_advisor": False,
         "contact_name": "Sanne de Wit",
-        "dossier_url": "http://127.0.0.1:8000/dossier/Zm9vYmFy",
+        "dossier_url": DOSSIER_URL,
         "committee_email": "klachtencommissie@regioverband.nl",
         "channel": "web",
         "choose_url": None,
+        "is_referred_for_independence": False,
     },
     "assignment": {
         "reference": REFERENCE,
@@ -53,6 +69,8 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "channel": "web",
         "is_urgent": False,
         "case_url": CASE_URL,
+        "accept_url": ACCEPT_URL,
+        "decline_url": DECLINE_URL,
     },
     "triage_needed": {
         "reference": REFERENCE,
@@ -84,6 +102,158 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "bounced_template": "acknowledgement",
         "reason": "5.1.1 user unknown",
     },
+    "assignment_reminder": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "accept_url": ACCEPT_URL,
+        "decline_url": DECLINE_URL,
+        "escalates_at": datetime(2026, 11, 30, 14, 0, tzinfo=UTC),
+    },
+    "reassigned": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "coordinator_name": "Karin Bakker",
+        "why": "no_answer",
+        "decline_reason": None,
+        "is_assigned": True,
+    },
+    "case_accepted": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "work_url": WORK_URL,
+        "work_link_expires": datetime(2026, 12, 7, 16, 0, tzinfo=UTC),
+        "can_relay": True,
+        "is_anonymous": False,
+        "client_language": "nl",
+        "kind": "conduct",
+        "preferred_gender": "female",
+    },
+    "first_contact_reminder": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "work_url": WORK_URL,
+        "accepted_at": datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+    },
+    "inactivity_reminder": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "work_url": WORK_URL,
+        "business_days": 10,
+    },
+    "consent_answered": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "work_url": WORK_URL,
+        "consent_label": "contact opnemen met de teamleider",
+        "answer": "given",
+    },
+    "confidentiality_broken": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "coordinator_name": "Karin Bakker",
+        "by_name": "Anna Jansen",
+        "client_told_on": datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
+    },
+    "deadline_reminder": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Peter van Dam",
+        "deadline": datetime(2027, 1, 11, 16, 0, tzinfo=UTC),
+        "days_left": 5,
+        "work_url": WORK_URL,
+    },
+    "deadline_passed": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "recipient_name": "Peter van Dam",
+        "deadline": datetime(2027, 1, 11, 16, 0, tzinfo=UTC),
+    },
+    "signal_raised": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "coordinator_name": "Karin Bakker",
+        "case_count": 3,
+        "window_months": 12,
+        "references": [REFERENCE, "VP-2026-0017", "VP-2025-0311"],
+    },
+    "case_withdrawn": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+    },
+    "work_link": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "advisor_name": "Anna Jansen",
+        "work_url": WORK_URL,
+        "expires_at": datetime(2026, 12, 14, 16, 0, tzinfo=UTC),
+    },
+    "consent_request": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "what": "Uw vertrouwenspersoon belt met de teamleider. "
+        "Samen plannen zij een gesprek met u.",
+        "towards": "Mevrouw P. Smit, teamleider Ambulante Begeleiding",
+        "information": "Dat u een klacht heeft over hoe uw begeleider met u praat.\n"
+        "Uw naam en uw telefoonnummer.",
+        "consent_url": CONSENT_URL,
+        "answer_by": datetime(2026, 12, 4, 16, 0, tzinfo=UTC),
+        "is_reminder": False,
+    },
+    "advisor_message": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "advisor_name": "Anna Jansen",
+        "message": "Dank u wel voor uw bericht.\n\nIk bel u donderdag om 10.00 uur.\n"
+        "Komt dat niet goed uit? Laat het me weten.",
+        "dossier_url": DOSSIER_URL,
+    },
+    "evaluation_request": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "evaluation_url": EVALUATION_URL,
+        "closes_at": datetime(2027, 2, 1, 16, 0, tzinfo=UTC),
+        "is_reminder": False,
+    },
+    "deadline_extended": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "old_deadline": datetime(2027, 1, 11, 16, 0, tzinfo=UTC),
+        "new_deadline": datetime(2027, 2, 8, 16, 0, tzinfo=UTC),
+    },
+    "dossier_link": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "dossier_url": DOSSIER_URL,
+        "expires_at": datetime(2026, 12, 14, 16, 0, tzinfo=UTC),
+    },
+    "withdrawal_confirmed": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+    },
 }
 
 # Snapshot file stem -> (template, changes to its CONTEXTS entry). The plain
@@ -103,8 +273,53 @@ SNAPSHOTS: Mapping[str, tuple[str, Mapping[str, object]]] = {
         },
     ),
     "client_replied.urgent": ("client_replied", {"is_urgent": True}),
+    "acknowledgement.referred": ("acknowledgement", {"is_referred_for_independence": True}),
+    "consent_request.reminder": ("consent_request", {"is_reminder": True, "contact_name": None}),
+    "reassigned.declined_waiting": (
+        "reassigned",
+        {"why": "declined", "decline_reason": "conflict_of_interest", "is_assigned": False},
+    ),
+    "case_accepted.anonymous_no_relay": (
+        "case_accepted",
+        {"can_relay": False, "is_anonymous": True, "client_language": "en"},
+    ),
+    "consent_answered.withdrawn": ("consent_answered", {"answer": "withdrawn"}),
+    "evaluation_request.reminder": ("evaluation_request", {"is_reminder": True}),
 }
-STAFF_TEMPLATES = ("assignment", "triage_needed", "client_replied", "urgent_case", "bounce_notice")
+STAFF_TEMPLATES = (
+    "assignment",
+    "triage_needed",
+    "client_replied",
+    "urgent_case",
+    "bounce_notice",
+    "assignment_reminder",
+    "reassigned",
+    "case_accepted",
+    "first_contact_reminder",
+    "inactivity_reminder",
+    "consent_answered",
+    "confidentiality_broken",
+    "deadline_reminder",
+    "deadline_passed",
+    "signal_raised",
+    "case_withdrawn",
+    "work_link",
+)
+# Every link that opens a page with a button, by template: the mail must say so.
+BUTTON_LINKS = (
+    ("assignment", "accept_url"),
+    ("assignment_reminder", "accept_url"),
+    ("case_accepted", "work_url"),
+    ("first_contact_reminder", "work_url"),
+    ("inactivity_reminder", "work_url"),
+    ("consent_answered", "work_url"),
+    ("deadline_reminder", "work_url"),
+    ("work_link", "work_url"),
+    ("consent_request", "consent_url"),
+    ("advisor_message", "dossier_url"),
+    ("evaluation_request", "evaluation_url"),
+    ("dossier_link", "dossier_url"),
+)
 
 CLIENT_DATA = {
     "client_name": "Fatima El Amrani",
@@ -453,6 +668,11 @@ def test_triage_reasons_are_explained_differently(language: str) -> None:
         ("assignment", "client_language", "de"),
         ("acknowledgement", "kind", "gossip"),
         ("acknowledgement", "channel", "fax"),
+        ("reassigned", "why", "forgotten"),
+        ("reassigned", "decline_reason", "busy"),
+        ("consent_answered", "answer", "maybe"),
+        ("case_accepted", "client_language", "de"),
+        ("case_accepted", "kind", "gossip"),
     ],
 )
 def test_value_outside_its_set_raises(name: str, key: str, value: str) -> None:
@@ -493,3 +713,243 @@ def test_every_template_has_its_own_label(language: str) -> None:
     assert template_label("bounce_notice", "de") == template_label("bounce_notice", "nl")
     with pytest.raises(ValueError, match="unknown template name"):
         template_label("welcome", language)
+
+
+def test_staff_templates_here_are_the_staff_templates_of_the_package() -> None:
+    assert set(STAFF_TEMPLATES) == set(STAFF_TEMPLATE_NAMES)
+    assert set(CLIENT_TEMPLATE_NAMES) | set(STAFF_TEMPLATE_NAMES) == set(TEMPLATE_NAMES)
+    assert not set(CLIENT_TEMPLATE_NAMES) & set(STAFF_TEMPLATE_NAMES)
+
+
+@pytest.mark.parametrize(("name", "language"), STAFF_MAILS)
+def test_staff_footer_does_not_say_where_a_reply_goes(name: str, language: str) -> None:
+    # After case_accepted, a reply may go on to the client; the footer must not say otherwise.
+    team = {"nl": "komt uw antwoord bij het team", "en": "your reply reaches the team"}[language]
+    mail = _render(name, language)
+    assert team not in _words(mail.text) and team not in _words(mail.html)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        (datetime(2026, 11, 30, 14, 0, tzinfo=UTC), "nl", "maandag 30 november 2026 om 15:00"),
+        (datetime(2026, 11, 30, 14, 0, tzinfo=UTC), "en", "Monday 30 November 2026 at 15:00"),
+        # Summer time (CEST, UTC+2).
+        (datetime(2026, 7, 1, 13, 0, tzinfo=UTC), "nl", "woensdag 1 juli 2026 om 15:00"),
+        # Late in the evening UTC is already the next day in Amsterdam.
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "en", "Sunday 29 March 2026 at 00:30"),
+        # Summer time starts on 29 March 2026 at 01:00 UTC: the clock jumps from 02:00 to 03:00.
+        (datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "nl", "zondag 29 maart 2026 om 01:59"),
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "nl", "zondag 29 maart 2026 om 03:00"),
+        # Summer time ends on 25 October 2026 at 01:00 UTC: 02:30 happens twice.
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "nl", "zondag 25 oktober 2026 om 02:30"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "nl", "zondag 25 oktober 2026 om 02:30"),
+        # Another zone is converted, not taken at face value.
+        (
+            datetime(2026, 12, 31, 20, 0, tzinfo=timezone(timedelta(hours=-5))),
+            "en",
+            "Friday 1 January 2027 at 02:00",
+        ),
+        # An unknown language falls back to Dutch, as render() does.
+        (datetime(2026, 5, 4, 8, 5, tzinfo=UTC), "de", "maandag 4 mei 2026 om 10:05"),
+    ],
+)
+def test_long_datetime_is_written_out_in_amsterdam_time(
+    value: datetime, language: str, expected: str
+) -> None:
+    assert long_datetime(value, language) == expected
+    assert long_date(value, language) == expected.rsplit(" ", 2)[0]
+
+
+def test_long_date_names_every_day_and_month() -> None:
+    monday = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    days = [long_date(monday + timedelta(days=n), "nl").split()[0] for n in range(7)]
+    assert days == [
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"
+    ]  # fmt: skip
+    months = [
+        long_date(datetime(2026, m, 15, 12, tzinfo=UTC), "en").split()[2] for m in range(1, 13)
+    ]
+    assert months[0] == "January" and months[4] == "May" and months[11] == "December"
+    assert len(set(months)) == 12
+    assert long_date(datetime(2026, 3, 15, 12, tzinfo=UTC), "nl") == "zondag 15 maart 2026"
+
+
+@pytest.mark.parametrize("function", [long_date, long_datetime])
+def test_naive_datetime_is_refused(function: Callable[[datetime, str], str]) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        function(datetime(2026, 11, 30, 15, 0), "nl")
+
+
+def test_naive_datetime_in_a_mail_context_raises() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        _render("work_link", expires_at=datetime(2026, 12, 14, 17, 0))
+
+
+@pytest.mark.parametrize(("name", "key"), BUTTON_LINKS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_link_says_nothing_happens_until_the_button(
+    name: str, key: str, language: str
+) -> None:
+    mail = _render(name, language)
+    url = str(CONTEXTS[name][key])
+    assert url in mail.text and f'href="{url}"' in mail.html
+    for part in (_words(mail.text), _words(mail.html)):
+        assert BUTTON[language] in part
+
+
+@pytest.mark.parametrize("name", ["assignment", "assignment_reminder"])
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", ('"akkoord"', '"weiger"')), ("en", ('"accept"', '"decline"'))]
+)
+def test_assignment_offers_accept_and_decline_by_link_or_reply(
+    name: str, language: str, words: tuple[str, str]
+) -> None:
+    mail = _render(name, language)
+    for url in (ACCEPT_URL, DECLINE_URL):
+        assert url in mail.text and f'href="{url}"' in mail.html
+    first_word = {"nl": "als eerste woord", "en": "as the first word"}[language]
+    for part in (_words(mail.text), _words(mail.html)):
+        assert all(word in part for word in words) and first_word in part
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_assignment_reminder_says_when_the_case_goes_to_someone_else(language: str) -> None:
+    mail = _render("assignment_reminder", language)
+    when = {"nl": "maandag 30 november 2026 om 15:00", "en": "Monday 30 November 2026 at 15:00"}
+    someone_else = {"nl": "naar iemand anders", "en": "goes to someone else"}[language]
+    for part in (_words(mail.text), _words(mail.html)):
+        assert when[language] in part and someone_else in part
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_referral_for_independence_is_told_only_when_it_applies(language: str) -> None:
+    sentence = {
+        "nl": "Een vertrouwenspersoon helpt in een zaak altijd maar één kant.",
+        "en": "An advisor only ever helps one side in a matter.",
+    }[language]
+    referred = _render("acknowledgement", language, is_referred_for_independence=True)
+    plain = _render("acknowledgement", language)
+    for part in (_words(referred.text), _words(referred.html)):
+        assert sentence in part
+    assert sentence not in _words(plain.text) and sentence not in _words(plain.html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_consent_request_names_the_one_thing_and_escapes_markup(language: str) -> None:
+    what = 'Bellen met <b onclick="steal()">de teamleider</b> & plannen'
+    towards = "Mevrouw P. Smit <script>x</script>"
+    information = "Uw naam.\nUw klacht over <i>de begeleiding</i>."
+    mail = _render("consent_request", language, what=what, towards=towards, information=information)
+    for value in (what, towards, information):
+        assert value in mail.text
+    assert "<script" not in mail.html and "<b onclick" not in mail.html and "<i>" not in mail.html
+    assert html.escape(what, quote=False) in mail.html.replace("&#34;", '"')
+    assert html.escape(towards, quote=False) in mail.html
+    assert "Uw naam.<br>\nUw klacht over &lt;i&gt;de begeleiding&lt;/i&gt;." in mail.html
+    no = {"nl": "Nee zeggen mag altijd", "en": "You may always say no"}[language]
+    counts_as_no = {"nl": "Dan is uw antwoord nee", "en": "Then your answer is no"}[language]
+    take_back = {"nl": "uw ja terugnemen", "en": "take back your yes"}[language]
+    for part in (_words(mail.text), _words(mail.html)):
+        assert no in part and counts_as_no in part and take_back in part
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_consent_reminder_starts_by_saying_there_is_no_answer_yet(language: str) -> None:
+    not_yet = {"nl": "U heeft nog niet geantwoord", "en": "You have not answered"}[language]
+    ask = {"nl": "Uw vertrouwenspersoon wil graag", "en": "Your advisor would like"}[language]
+    reminder = _words(_render("consent_request", language, is_reminder=True).text)
+    first = _words(_render("consent_request", language).text)
+    assert 0 <= reminder.index(not_yet) < reminder.index(ask)
+    assert not_yet not in first
+    prefix = {"nl": "Herinnering:", "en": "Reminder:"}[language]
+    assert _render("consent_request", language, is_reminder=True).subject.startswith(prefix)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_advisor_message_keeps_line_breaks_and_escapes_markup(language: str) -> None:
+    message = "Goedemorgen,\r\n\r\nZie <a href='http://evil.example'>dit</a> & bel mij.\nAnna"
+    mail = _render("advisor_message", language, message=message)
+    assert "Zie <a href='http://evil.example'>dit</a> & bel mij.\nAnna" in mail.text
+    assert "Goedemorgen,\r\n\r\nZie" in mail.text or "Goedemorgen,\n\nZie" in mail.text
+    assert "evil.example'>" not in mail.html and "<a href='" not in mail.html
+    assert (
+        "Goedemorgen,<br>\n<br>\nZie &lt;a href=&#39;http://evil.example&#39;&gt;dit&lt;/a&gt; "
+        "&amp; bel mij.<br>\nAnna"
+    ) in mail.html
+    reply = {"nl": "U kunt gewoon antwoorden", "en": "You can simply reply"}[language]
+    assert reply in mail.text and reply in _words(mail.html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_advisor_message_without_dossier_link_has_no_link(language: str) -> None:
+    mail = _render("advisor_message", language, dossier_url=None)
+    assert DOSSIER_URL not in mail.text and DOSSIER_URL not in mail.html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_case_accepted_explains_relay_and_anonymity_only_when_they_apply(language: str) -> None:
+    relay = {
+        "nl": "Dan sturen wij uw tekst naar de cliënt",
+        "en": "we send your text to the client",
+    }
+    quoted = {"nl": "boven het geciteerde deel", "en": "above the quoted part"}[language]
+    anonymous = {"nl": "Vraag niet naar de naam", "en": "Do not ask for the client's name"}
+    relayed = _render("case_accepted", language, can_relay=True, is_anonymous=True)
+    direct = _render("case_accepted", language, can_relay=False, is_anonymous=False)
+    for part in (_words(relayed.text), _words(relayed.html)):
+        assert relay[language] in part and quoted in part and anonymous[language] in part
+    for part in (_words(direct.text), _words(direct.html)):
+        assert relay[language] not in part and anonymous[language] not in part
+    three_days = {"nl": "binnen 3 werkdagen", "en": "within 3 working days"}[language]
+    expires = {"nl": "maandag 7 december 2026 om 17:00", "en": "Monday 7 December 2026 at 17:00"}
+    assert three_days in _words(direct.text) and expires[language] in _words(direct.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("answer", ["given", "refused", "withdrawn", "lapsed"])
+def test_consent_answer_says_plainly_whether_the_advisor_may_act(
+    answer: str, language: str
+) -> None:
+    may_not = {"nl": "U mag dit niet", "en": "You may not do"}[language]
+    mail = _render("consent_answered", language, answer=answer)
+    label = str(CONTEXTS["consent_answered"]["consent_label"])
+    for part in (_words(mail.text), _words(mail.html)):
+        assert label in part
+        assert (may_not in part) == (answer != "given")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reassigned_explains_why_and_whether_the_coordinator_must_act(language: str) -> None:
+    waiting = _render(
+        "reassigned", language, why="declined", decline_reason="unavailable", is_assigned=False
+    )
+    passed_on = _render("reassigned", language)
+    unavailable = {"nl": "Reden: niet beschikbaar", "en": "Reason: not available"}[language]
+    nothing_to_do = {"nl": "U hoeft niets te doen", "en": "You do not need to do anything"}
+    assert unavailable in _words(waiting.text) and unavailable in _words(waiting.html)
+    assert nothing_to_do[language] in _words(passed_on.text)
+    assert nothing_to_do[language] not in _words(waiting.text)
+    assert waiting.subject != passed_on.subject
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_signal_lists_every_case_and_says_nothing_was_sent(language: str) -> None:
+    mail = _render("signal_raised", language)
+    sent = {"nl": "niets naar de organisatie gestuurd", "en": "sent nothing to the organisation"}
+    for reference in ("VP-2026-0042", "VP-2026-0017", "VP-2025-0311"):
+        assert f"- {reference}\n" in mail.text and f">{reference}</li>" in mail.html
+    assert sent[language] in _words(mail.text) and sent[language] in _words(mail.html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("days_left", "index"), [(0, 0), (1, 1), (5, 2)])
+def test_deadline_reminder_counts_the_days_left(days_left: int, index: int, language: str) -> None:
+    phrases = {
+        "nl": ("Dat is vandaag.", "Dat is morgen.", "Dat is over 5 dagen."),
+        "en": ("That is today.", "That is tomorrow.", "That is in 5 days."),
+    }[language]
+    mail = _render("deadline_reminder", language, days_left=days_left)
+    assert phrases[index] in mail.text and phrases[index] in mail.html
+    four_weeks = {"nl": "ten hoogste 4 weken", "en": "by at most 4 weeks"}[language]
+    assert four_weeks in _words(mail.text)

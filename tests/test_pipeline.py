@@ -354,3 +354,62 @@ def test_the_client_chooses_on_the_page_and_the_case_is_routed_by_that_choice(
     case = case_of(database, outcome.reference)
     assert (case.kind, case.preferred_gender, case.state) == ("conduct", "female", "assigned")
     assert client.get(path).status_code == 404  # single use
+
+
+def _reply_from_staff(database: Database, template: str, body: str, sender: str) -> bytes:
+    [(_, _, notice)] = [x for x in outbox(database) if x[0] == template][-1:]
+    return mail(body, sender=sender, subject=f"Re: {notice['Subject']}",
+                headers={"In-Reply-To": notice["Message-ID"]})  # fmt: skip
+
+
+def test_akkoord_as_the_first_word_of_the_advisors_reply_accepts_the_case(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    reply = _reply_from_staff(database, "assignment", "Akkoord.\n\n> Nieuwe melding",
+                              "anna@example.org")  # fmt: skip
+    [outcome] = deliver(reply)
+    assert outcome.outcome == "command"
+    assert case_of(database, first.reference).state == "accepted"
+    assert [t for t, _, _ in outbox(database)][-1] == "case_accepted"
+
+
+def test_weiger_as_the_first_word_declines_and_routing_moves_on(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [outcome] = deliver(_reply_from_staff(database, "assignment", "weiger, ik ben op vakantie",
+                                          "anna@example.org"))  # fmt: skip
+    assert outcome.outcome == "command"
+    case = case_of(database, first.reference)
+    assert case.state == "needs_triage" and case.advisor_id is None  # no other woman
+
+
+def test_the_advisors_reply_after_accepting_goes_to_the_client_from_our_address(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    deliver(_reply_from_staff(database, "assignment", "akkoord", "anna@example.org"))
+    [outcome] = deliver(_reply_from_staff(
+        database, "case_accepted", "Beste Zwaantje, ik bel u morgen.\n\nAnna",
+        "anna@example.org"))  # fmt: skip
+    assert outcome.outcome == "relayed"
+    [(template, recipient, relayed)] = outbox(database)[-1:]
+    assert (template, recipient) == ("advisor_message", "zwaantje@example.org")
+    assert "anna@example.org" not in relayed.as_string()
+    assert relayed["From"] == TEAM
+    assert "ik bel u morgen" in relayed.get_body(("plain",)).get_content()
+    assert case_of(database, first.reference).state == "in_progress"
+
+
+def test_a_reply_from_staff_never_counts_as_the_clients_message(
+    database: Database, deliver
+) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [outcome] = deliver(_reply_from_staff(database, "assignment", "Ik kijk er morgen naar.",
+                                          "coco@example.org"))  # fmt: skip
+    assert outcome.outcome == "reply"
+    with database.session() as session:
+        authors = list(session.scalars(select(Message.author).order_by(Message.id)))
+    assert authors == ["client", "staff"]
+    assert "client_replied" not in [t for t, _, _ in outbox(database)]

@@ -75,9 +75,20 @@ def as_json(case: Case, vault: Vault, *, with_timeline: bool = True) -> dict[str
         "urgent": case.is_urgent,
         "anonymous": case.is_anonymous,
         "created_at": case.created_at.isoformat(),
+        "path_step": case.path_step,
+        "legal_deadline": _iso(case.complaint_deadline_at),
+        "outcome": case.outcome,
+        "support_form": case.support_form,
+        "reason_category": case.reason_category,
+        "evaluation": case.evaluation_state,
+        "closed_at": _iso(case.closed_at),
     }
     if with_timeline:
         data["timeline"] = [
             {"at": e.at.isoformat(), "event": e.name, "detail": e.detail} for e in case.events
         ]
     return data
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

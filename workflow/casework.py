@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workflow import reminders, states, tokens
-from workflow.assignment import assign, coordinators_of, mail_staff, task_links
+from workflow.assignment import (
+    assign,
+    coordinators_of,
+    mail_staff,
+    staff_case_url,
+    task_links,
+)
 from workflow.cases import record, transition
 from workflow.consent import end_open_requests, require_consent
 from workflow.desk import (
@@ -164,10 +170,12 @@ def remind_assignment(desk: Desk, reminder: Reminder, case: Case) -> None:
     advisor = _still_assigned(desk, reminder, case)
     if advisor is None:
         return
+    escalation = reminders.active(desk.session, case, ("assignment_escalation",))
+    if escalation and escalation[0].due_at <= desk.now:
+        return  # the sweep ran late: the case moves on now, a reminder would only confuse
     accept_url, decline_url = task_links(
         desk.session, desk.vault, desk.postman, case, advisor, desk.now
     )
-    escalation = [r for r in reminders.active(desk.session, case, ("assignment_escalation",))]
     mail_staff(
         desk.session, desk.vault, desk.postman, case, [advisor], "assignment_reminder", desk.now,
         name_key="advisor_name", accept_url=accept_url, decline_url=decline_url,
@@ -370,22 +378,33 @@ def extend_deadline(desk: Desk, case: Case, advisor: Advisor, weeks: int) -> Non
 
 
 def remind_deadline(desk: Desk, reminder: Reminder, case: Case) -> None:
+    """Before the legal term ends: the committee's chair (and the case's advisor) are told."""
     deadline = case.complaint_deadline_at
-    if deadline is None or case.advisor is None or case.state not in WORKING_STATES:
+    if deadline is None or case.state not in WORKING_STATES:
         return
-    work_url, _ = work_link(desk, case, case.advisor)
-    mail_staff(desk.session, desk.vault, desk.postman, case, [case.advisor], "deadline_reminder",
-               desk.now, name_key="advisor_name", deadline=deadline, work_url=work_url,
-               days_left=max(0, (deadline - desk.now).days))  # fmt: skip
+    days_left = max(0, (deadline - desk.now).days)
+    for person in _term_keepers(desk, case):
+        work_url = (work_link(desk, case, person)[0] if person.id == case.advisor_id
+                    else staff_case_url(desk.postman, case))  # fmt: skip
+        mail_staff(desk.session, desk.vault, desk.postman, case, [person], "deadline_reminder",
+                   desk.now, name_key="advisor_name", deadline=deadline, work_url=work_url,
+                   days_left=days_left)  # fmt: skip
     record(desk.session, case, "legal_term_reminded", desk.now)
+
+
+def _term_keepers(desk: Desk, case: Case) -> list[Advisor]:
+    """The organisation's committee chairs, and the case's own advisor."""
+    chairs = [a for a in case.organisation.advisors if a.role == "chair" and a.is_active]
+    if case.advisor is not None and case.advisor not in chairs:
+        chairs.append(case.advisor)
+    return chairs
 
 
 def deadline_passed(desk: Desk, reminder: Reminder, case: Case) -> None:
     deadline = case.complaint_deadline_at
     if deadline is None or case.state not in WORKING_STATES:
         return
-    people = [*([case.advisor] if case.advisor else []),
-              *coordinators_of(desk.session, case.organisation)]  # fmt: skip
+    people = [*_term_keepers(desk, case), *coordinators_of(desk.session, case.organisation)]
     mail_staff(desk.session, desk.vault, desk.postman, case, people, "deadline_passed", desk.now,
                name_key="recipient_name", deadline=deadline)  # fmt: skip
     record(desk.session, case, "legal_term_passed", desk.now)

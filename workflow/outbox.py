@@ -100,6 +100,7 @@ class Postman:
             next_attempt_at=now,
         )
         session.add(row)
+        written_mails(session).append(row)
         return row
 
     def _compose(
@@ -127,6 +128,12 @@ class Postman:
         message.attach(_text_part(rendered.text, "plain"))
         message.attach(_text_part(rendered.html, "html"))
         return message
+
+
+def written_mails(session: Session) -> list[OutboxMail]:
+    """Every mail `Postman.write` added in this session, in order: what a unit of work caused."""
+    written: list[OutboxMail] = session.info.setdefault("outbox_written", [])
+    return written
 
 
 def _subject(subject: str) -> str:

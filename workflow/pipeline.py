@@ -27,8 +27,8 @@ from workflow.inbox_actions import (
 )
 from workflow.machine import classify_machine
 from workflow.mailparse import ParsedMail, UnparseableMail, parse
-from workflow.models import InboundMail, OutboxMail
-from workflow.outbox import Postman
+from workflow.models import InboundMail
+from workflow.outbox import Postman, written_mails
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +142,10 @@ def _process_claimed(
         parsed.headers, parsed.subject, parsed.from_address, parsed.content_type, parsed.return_path
     )
     rule = next(r for r in RULES if r.applies(mail))
+    before = len(written_mails(uow.session))
     status, outcome = rule.act(mail)
     _finish(row, status, outcome, rule.name, now)
-    new_mails = [o for o in uow.session.new if isinstance(o, OutboxMail)]
+    new_mails = written_mails(uow.session)[before:]
     uow.session.flush()
     reference = mail.case.reference if mail.case is not None else None
     mail_ids = tuple(sorted(m.id for m in new_mails))

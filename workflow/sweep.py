@@ -17,8 +17,8 @@ from workflow import casework, consent, evaluation, reminders
 from workflow.cases import record
 from workflow.db import Database
 from workflow.desk import Desk
-from workflow.models import Case, OutboxMail, Reminder
-from workflow.outbox import Postman
+from workflow.models import Case, Reminder
+from workflow.outbox import Postman, written_mails
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,11 @@ def sweep_due(
 def _handle(desk: Desk, row: Reminder, result: SweepResult) -> None:
     case = desk.session.get_one(Case, row.case_id)
     try:
+        before = len(written_mails(desk.session))
         with desk.session.begin_nested():
             HANDLERS[row.kind](desk, row, case)
             row.status, row.done_at = "done", desk.now
-            mails = [m for m in desk.session.new if isinstance(m, OutboxMail)]
+        mails = written_mails(desk.session)[before:]
         result.done[row.kind] += 1
         result.mail_ids += [m.id for m in mails]
     except Exception:  # our fault: keep the row visible as failed, go on with the others

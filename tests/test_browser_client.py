@@ -1,0 +1,211 @@
+"""The client's casework pages in a real headless Chromium: axe-core in two languages, no JS.
+
+The fixtures and helpers are those of tests/test_browser.py (one Chromium per module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Page
+
+from forms.i18n import words
+from mailtemplates import render
+from tests import test_browser as ui
+from tests.conftest import Clock, LiveWeb
+from tests.test_browser import assert_accessible, assert_references_resolve
+from tests.test_dossier import (
+    CLIENT,
+    advisor_asks_consent,
+    desk_for,
+    link_in_last_mail,
+    report,
+    the_case,
+)
+from workflow import casework
+from workflow.models import Consent
+from workflow.outbox import Postman
+
+pytestmark = pytest.mark.browser
+
+# The Chromium fixtures of test_browser.py, used here under the same names.
+browser, page, page_without_js = ui.browser, ui.page, ui.page_without_js
+
+
+@dataclass(frozen=True)
+class World:
+    """The live app with one client case in it, and the way to act as its advisor."""
+
+    live_web: LiveWeb
+    postman: Postman
+    clock: Clock
+
+    def url(self, path: str, lang: str) -> str:
+        return f"{self.live_web.url}{path}?lang={lang}"
+
+    def consent_case(self) -> tuple[str, int, str]:
+        database = self.live_web.database
+        opened = report(database, self.postman, self.clock)
+        consent_id = advisor_asks_consent(database, self.postman, self.clock, opened.reference)
+        return opened.reference, consent_id, link_in_last_mail(database, CLIENT, "toestemming")
+
+
+@pytest.fixture
+def world(live_web: LiveWeb) -> World:
+    settings = live_web.settings
+    postman = Postman(render=render, mail_from=settings.mail_from, base_url=settings.base_url)
+    return World(live_web, postman, Clock(datetime.now(UTC)))
+
+
+def goto(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+
+
+def press(page: Page, name: str, status: int = 200) -> None:
+    """Press a button (a real POST, no JavaScript needed) and wait for the page it leads to."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=name, exact=True).click()
+    response = navigation.value
+    assert response is not None and response.status == status, page.content()
+
+
+# --- the pages, each reached the way a client reaches it --------------------------------------
+
+
+def _consent(world: World, page: Page, lang: str) -> str:
+    reference, _, token = world.consent_case()
+    goto(page, world.url(f"/toestemming/{token}", lang))
+    assert page.get_by_role("button", name=words(lang)["consent_yes"], exact=True).is_visible()
+    return reference
+
+
+def _consent_answered(world: World, page: Page, lang: str) -> str:
+    reference = _consent(world, page, lang)
+    press(page, words(lang)["consent_yes"])
+    assert page.get_by_role("heading", level=1).inner_text() == words(lang)["consent_given_title"]
+    return reference
+
+
+def _evaluation(world: World, page: Page, lang: str) -> None:
+    database = world.live_web.database
+    opened = report(database, world.postman, world.clock)
+    with desk_for(database, world.postman, world.clock) as desk:
+        case = the_case(desk, opened.reference)
+        anna = case.advisor
+        assert anna is not None
+        casework.accept(desk, case, anna, via="link")
+        casework.record_first_contact(desk, case, anna)
+        casework.close(desk, case, anna, outcome="resolved", support_form="listening",
+                       reason="unwanted_conduct")  # fmt: skip
+        desk.uow.commit()
+    goto(page, world.url(f"/evaluatie/{link_in_last_mail(database, CLIENT, 'evaluatie')}", lang))
+
+
+def _evaluation_done(world: World, page: Page, lang: str) -> None:
+    _evaluation(world, page, lang)
+    page.get_by_label(words(lang)["eval_experience_4"], exact=True).check()
+    press(page, words(lang)["eval_submit"])
+
+
+def _dossier(world: World, page: Page, lang: str) -> None:
+    """A full dossier: a given consent to take back, a message from the advisor, mails."""
+    reference = _consent_answered(world, page, lang)
+    database = world.live_web.database
+    with desk_for(database, world.postman, world.clock) as desk:
+        case = the_case(desk, reference)
+        assert case.advisor is not None
+        casework.write_to_client(desk, case, case.advisor, "Ik bel Piet morgen.\nGroet, Anna")
+        desk.uow.commit()
+    goto(page, world.url(f"/dossier/{link_in_last_mail(database, CLIENT, 'dossier')}", lang))
+    assert page.get_by_role("heading", level=1).inner_text() == words(lang)["dossier_title"]
+    assert page.get_by_role("button", name=words(lang)["consent_withdraw"]).is_visible()
+    assert "Ik bel Piet morgen." in page.locator("main").inner_text()
+
+
+def _dossier_errors(world: World, page: Page, lang: str) -> None:
+    _dossier(world, page, lang)
+    press(page, words(lang)["dossier_send"], 400)
+    assert page.locator(".error-summary").is_visible()
+
+
+def _code_form(world: World, page: Page, lang: str) -> None:
+    goto(page, world.url("/dossier", lang))
+    assert page.get_by_label(words(lang)["dossier_code_field"]).is_visible()
+
+
+def _code_form_errors(world: World, page: Page, lang: str) -> None:
+    _code_form(world, page, lang)
+    page.get_by_label(words(lang)["dossier_reference_field"]).fill("VP-2026-0001")
+    press(page, words(lang)["dossier_open_submit"], 400)
+    assert page.locator(".error-summary").is_visible()
+
+
+def _lost_link(world: World, page: Page, lang: str) -> None:
+    goto(page, world.url("/dossier/kwijt", lang))
+
+
+def _lost_link_sent(world: World, page: Page, lang: str) -> None:
+    _lost_link(world, page, lang)
+    page.get_by_label(words(lang)["email"]).fill("iemand@example.net")
+    press(page, words(lang)["lost_submit"])
+    assert words(lang)["lost_sent"] in page.locator("main").inner_text()
+
+
+CLIENT_PAGES: dict[str, Callable[[World, Page, str], None]] = {
+    "consent": _consent,
+    "consent-answered": _consent_answered,
+    "evaluation": _evaluation,
+    "evaluation-done": _evaluation_done,
+    "dossier": _dossier,
+    "dossier-errors": _dossier_errors,
+    "code-form": _code_form,
+    "code-form-errors": _code_form_errors,
+    "lost-link": _lost_link,
+    "lost-link-sent": _lost_link_sent,
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", list(CLIENT_PAGES))
+def test_client_page_has_no_wcag_violations(page: Page, world: World, name: str, lang: str) -> None:
+    CLIENT_PAGES[name](world, page, lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_references_resolve(page)
+    assert_accessible(page, f"{name} in {lang} ({page.url})")
+
+
+# --- without JavaScript -----------------------------------------------------------------------
+
+
+def test_the_consent_page_works_without_javascript(page_without_js: Page, world: World) -> None:
+    page = page_without_js
+    _, consent_id, token = world.consent_case()
+    goto(page, world.url(f"/toestemming/{token}", "nl"))
+    text = page.locator("main").inner_text()
+    assert "Ik bel uw teamleider Piet." in text and "Piet de Vries, teamleider" in text
+    press(page, "Ja")
+    assert page.get_by_role("heading", level=1).inner_text() == words("nl")["consent_given_title"]
+    with world.live_web.database.session() as session:
+        consent = session.get(Consent, consent_id)
+        assert consent is not None and consent.status == "given"
+    page.get_by_role("link", name=words("nl")["consent_to_dossier"]).click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", level=1).inner_text() == words("nl")["dossier_open_title"]
+
+
+def test_the_dossier_takes_back_a_yes_without_javascript(
+    page_without_js: Page, world: World
+) -> None:
+    page = page_without_js
+    _consent_answered(world, page, "nl")
+    database = world.live_web.database
+    goto(page, world.url(f"/dossier/{link_in_last_mail(database, CLIENT, 'dossier')}", "nl"))
+    assert "/dossier?" in page.url, "the secret link left the address bar"
+    press(page, words("nl")["consent_withdraw"])
+    assert words("nl")["dossier_done_consent"] in page.locator("main").inner_text()
+    with database.session() as session:
+        assert session.get_one(Consent, 1).status == "withdrawn"
