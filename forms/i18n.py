@@ -82,6 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "thanks_mail": "U krijgt ook een e-mail met deze informatie.",
         "thanks_anonymous": "U bent anoniem. Bewaar deze link en code goed:",
+        "thanks_dossier": "Met deze link kunt u uw dossier altijd bekijken. Deel hem niet:",
         "thanks_link": "Uw geheime link",
         "thanks_code": "Uw code",
         "thanks_keep": (
@@ -95,11 +96,6 @@ TEXT: dict[str, dict[str, str]] = {
         "not_found": "Deze pagina bestaat niet.",
         "home": "Naar de startpagina",
         "dossier_title": "Uw dossier",
-        "dossier_soon": (
-            "Deze link is geldig. De pagina waar u uw dossier bekijkt komt binnenkort. "
-            "Bewaar uw link en code."
-        ),
-        "dossier_invalid": "Deze link is niet (meer) geldig.",
         "choose_title": "Waar gaat uw bericht over?",
         "choose_intro": (
             "Wij hebben uw e-mail ontvangen (kenmerk {reference}). Wilt u ons helpen de juiste "
@@ -191,6 +187,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "thanks_mail": "You will also get an email with this information.",
         "thanks_anonymous": "You are anonymous. Keep this link and code safe:",
+        "thanks_dossier": "With this link you can always see your file. Do not share it:",
         "thanks_link": "Your secret link",
         "thanks_code": "Your code",
         "thanks_keep": (
@@ -204,11 +201,6 @@ TEXT: dict[str, dict[str, str]] = {
         "not_found": "This page does not exist.",
         "home": "Go to the start page",
         "dossier_title": "Your file",
-        "dossier_soon": (
-            "This link is valid. The page where you see your file is coming soon. Keep your "
-            "link and code."
-        ),
-        "dossier_invalid": "This link is not valid (any more).",
         "choose_title": "What is your message about?",
         "choose_intro": (
             "We have received your email (reference {reference}). Will you help us choose the "

@@ -11,13 +11,22 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import Clock, seed_organisation
+from tests.conftest import seed_organisation
 from workflow import casework, consent, evaluation, states
 from workflow.cases import find_by_reference
 from workflow.db import Database
 from workflow.desk import Desk, NotAllowed
 from workflow.intake import OpenCase, open_case
-from workflow.models import Advisor, Case, Consent, Evaluation, Event, OutboxMail, Reminder
+from workflow.models import (
+    Advisor,
+    Case,
+    Consent,
+    Evaluation,
+    Event,
+    OutboxMail,
+    Reminder,
+    Signal,
+)
 from workflow.outbox import Postman
 from workflow.sweep import sweep_due
 
@@ -472,7 +481,8 @@ def test_commands_of_another_advisor_are_refused(office) -> None:
 
 def close_it(database: Database, postman: Postman, now: datetime) -> None:
     act(database, postman, now, lambda d, c, a: casework.close(
-        d, c, a, outcome="resolved", support_form="mediation", reason="unwanted_conduct"))  # fmt: skip
+        d, c, a, outcome="resolved", support_form="mediation",
+        reason="unwanted_conduct"))  # fmt: skip
 
 
 def test_closing_sends_the_evaluation_which_is_stored_apart_from_the_case(office) -> None:
@@ -535,7 +545,8 @@ def test_closing_ends_open_consent_requests_and_unknown_categories_are_refused(o
     ask(database, postman, MONDAY)
     with pytest.raises(NotAllowed):
         act(database, postman, MONDAY, lambda d, c, a: casework.close(
-            d, c, a, outcome="great", support_form="mediation", reason="unwanted_conduct"))  # fmt: skip
+            d, c, a, outcome="great", support_form="mediation",
+            reason="unwanted_conduct"))  # fmt: skip
     close_it(database, postman, MONDAY)
     with database.session() as session:
         assert session.scalars(select(Consent.status)).one() == "cancelled"
@@ -578,3 +589,39 @@ def test_a_sweep_names_every_mail_it_wrote_so_they_can_be_delivered_at_once(offi
         written = session.scalars(select(OutboxMail.template).where(
             OutboxMail.id.in_(result.mail_ids))).all()  # fmt: skip
     assert sorted(written) == ["reassigned", "triage_needed"]  # no other woman: triage
+
+
+# --- one advisor, one side; repeat signals (through intake) -----------------------------
+
+
+def test_the_party_that_registers_last_is_referred_to_another_advisor_and_told(office) -> None:
+    database, postman = office
+    open_conduct(database, postman, MONDAY, counterpart_name="Johan de Vries")
+    assert templates_to(database, "anna@example.org") == ["assignment"]
+    second = open_conduct(
+        database, postman, MONDAY + timedelta(hours=1), name="johan  de vries",
+        email="johan@example.net", preferred_gender="none", counterpart_name="Fatima El Amrani",
+    )  # fmt: skip
+    with database.session() as session:
+        case = find_by_reference(session, second)
+        assert case is not None and case.advisor is not None
+        assert case.advisor.email == "karim@example.org"  # never Anna, who helps Fatima
+        names = [e.name for e in case.events]
+        raw = [database.vault.open_bytes(m.message_enc).decode() for m in session.scalars(
+            select(OutboxMail).where(OutboxMail.case_id == case.id,
+                                     OutboxMail.template == "acknowledgement"))]  # fmt: skip
+    assert "other_side_excluded" in names
+    assert "onafhankelijke" in re.sub(r"=\r?\n", "", raw[0])
+    assert "Fatima" not in raw[0]
+
+
+def test_the_third_case_about_the_same_person_raises_one_signal(office) -> None:
+    database, postman = office
+    for number in range(4):
+        open_conduct(database, postman, MONDAY + timedelta(days=number),
+                     email=f"client{number}@example.net",
+                     counterpart_name="Johan de Vries")  # fmt: skip
+    assert templates_to(database, "coco@example.org").count("signal_raised") == 1
+    with database.session() as session:
+        signal = session.scalars(select(Signal)).one()
+        assert (signal.case_count, signal.status) == (4, "open")

@@ -34,6 +34,7 @@ class FakeSession:
 
     def __init__(self) -> None:
         self.added: list[object] = []
+        self.info: dict[str, object] = {}
 
     def add(self, row: object) -> None:
         self.added.append(row)

@@ -405,7 +405,7 @@ def test_the_advisors_reply_after_accepting_goes_to_the_client_from_our_address(
 def test_a_reply_from_staff_never_counts_as_the_clients_message(
     database: Database, deliver
 ) -> None:
-    [first] = deliver(mail(CONDUCT_NL))
+    deliver(mail(CONDUCT_NL))
     [outcome] = deliver(_reply_from_staff(database, "assignment", "Ik kijk er morgen naar.",
                                           "coco@example.org"))  # fmt: skip
     assert outcome.outcome == "reply"

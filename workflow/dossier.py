@@ -274,7 +274,7 @@ def add_message(desk: Desk, case: Case, text: str) -> Message:
 
 
 def request_link(desk: Desk, address: str) -> None:
-    """A new link for every open case of this address, by mail; old links stop working.
+    """A new link for every case of this address, by mail; old links stop working.
 
     Returns nothing on purpose: the page answers the same whether the address is known.
     """
@@ -289,7 +289,8 @@ def send_new_links(desk: Desk, address: str) -> list[str]:
     cases = list(desk.session.scalars(
         select(Case)
         .join(Person, Person.id == Case.person_id)
-        .where(Person.email_hash == address_hash, Case.state.in_(states.OPEN_STATES))
+        # closed cases too: a client may always see their dossier (seed 003), until retention
+        .where(Person.email_hash == address_hash, Case.state != states.ANONYMISED)
         .order_by(Case.id)
     ))  # fmt: skip
     return [case.reference for case in cases if _mail_new_link(desk, case)]
