@@ -208,8 +208,20 @@ ADVISOR = ["advisor", "add", "--name", "Anna", "--email", "anna@example.org"]
         (["org", "add", "--slug", "versa", "--name", "Nog eens Versa"], 2, "versa"),
         (["case", "VP-2026-9999"], 1, "VP-2026-9999"),
         (["tick", "--now", "next tuesday"], 2, "--now"),
+        (["org", "set", "--slug", "versa", "--business-hours", "17-9"], 2, "business hours"),
+        (["org", "set", "--slug", "versa", "--timezone", "Mars/Olympus"], 2, "Mars/Olympus"),
+        (["org", "set", "--slug", "versa", "--inactivity-days", "0"], 2, "inactivity-days"),
     ],
-    ids=["unknown-organisation", "unknown-gender", "duplicate-slug", "case-not-found", "tick-now"],
+    ids=[
+        "unknown-organisation",
+        "unknown-gender",
+        "duplicate-slug",
+        "case-not-found",
+        "tick-now",
+        "hours-reversed",
+        "unknown-zone",
+        "zero-days",
+    ],
 )
 def test_bad_arguments_exit_with_one_line(
     versa_folder: Path, arguments: list[str], status: int, mentions: str
@@ -218,6 +230,16 @@ def test_bad_arguments_exit_with_one_line(
 
     assert done.returncode == status, done.stderr
     assert mentions in one_error_line(done)
+
+
+def test_org_set_changes_the_casework_rules_of_one_organisation(versa_folder: Path) -> None:
+    said = run_ok(["org", "set", "--slug", "versa", "--assignment-reminder-days", "2",
+                   "--assignment-escalation-days", "4", "--business-hours", "8-16"],
+                  versa_folder, clean_env())  # fmt: skip
+    assert "reminder after 2, reassign after 4" in said and "hours 8-16" in said
+    said = run_ok(["org", "set", "--slug", "versa", "--signal-threshold", "5"],
+                  versa_folder, clean_env())  # fmt: skip
+    assert "reminder after 2" in said and "signal at 5 cases" in said
 
 
 # 3. The contract flow on SQLite with a real web server and a real SMTP server.

@@ -12,7 +12,12 @@ import click
 from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
 from workflow import cases as case_service
 from workflow.db import Database
-from workflow.organisations import add_advisor, add_organisation, load_demo
+from workflow.organisations import (
+    add_advisor,
+    add_organisation,
+    load_demo,
+    set_casework_rules,
+)
 from workflow.outbox import due_ids, make_all_due
 
 
@@ -71,6 +76,44 @@ def org_add(
         )
         uow.commit()
     click.echo(f"organisation {slug} added")
+
+
+@org.command("set")
+@click.option("--slug", required=True)
+@click.option(
+    "--assignment-reminder-days", type=int, help="Remind an advisor who has not answered."
+)
+@click.option("--assignment-escalation-days", type=int, help="Reassign and tell the coordinator.")
+@click.option("--first-contact-days", type=int, help="Remind when no first contact is recorded.")
+@click.option("--inactivity-days", type=int, help="Remind when nothing happens in a case.")
+@click.option("--business-hours", default=None, metavar="START-END", help="e.g. 9-17")
+@click.option("--timezone", default=None, help="e.g. Europe/Amsterdam")
+@click.option("--signal-threshold", type=int, help="Cases naming one person that raise a signal.")
+@click.option("--signal-window-days", type=int, help="Within how many days they count.")
+@one_line_errors
+def org_set(
+    slug: str, business_hours: str | None, timezone: str | None, **days: int | None
+) -> None:
+    """Change an organisation's reminder times (business days), hours and signal rule."""
+    values = {name: value for name, value in days.items() if value is not None}
+    if business_hours is not None:
+        start, _, end = business_hours.partition("-")
+        if not (start.isdigit() and end.isdigit()):
+            raise BadArgument(
+                f"--business-hours: expected START-END such as 9-17, not {business_hours!r}"
+            )
+        values.update(business_start_hour=int(start), business_end_hour=int(end))
+    with database().unit_of_work() as uow:
+        organisation = set_casework_rules(uow.session, slug, timezone=timezone, **values)
+        uow.commit()
+        click.echo(
+            f"organisation {slug}: reminder after {organisation.assignment_reminder_days}, "
+            f"reassign after {organisation.assignment_escalation_days}, first contact "
+            f"{organisation.first_contact_days}, inactivity {organisation.inactivity_days} "
+            f"business days; hours {organisation.business_start_hour}-"
+            f"{organisation.business_end_hour} {organisation.timezone}; signal at "
+            f"{organisation.signal_threshold} cases in {organisation.signal_window_days} days"
+        )
 
 
 @click.group()

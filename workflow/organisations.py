@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -138,3 +139,41 @@ def load_demo(session: Session, now: datetime) -> int:
             )
         session.flush()
     return added
+
+
+# The casework settings an operator may change per organisation, with their allowed range.
+CASEWORK_SETTINGS: dict[str, tuple[int, int]] = {
+    "assignment_reminder_days": (1, 30),
+    "assignment_escalation_days": (1, 30),
+    "first_contact_days": (1, 30),
+    "inactivity_days": (1, 90),
+    "business_start_hour": (0, 23),
+    "business_end_hour": (1, 24),
+    "signal_threshold": (2, 100),
+    "signal_window_days": (1, 3650),
+}
+
+
+def set_casework_rules(
+    session: Session, slug: str, *, timezone: str | None = None, **values: int
+) -> Organisation:
+    """Change reminder times, business hours and the signal rule of one organisation."""
+    organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        raise StaffError(f"no organisation {slug!r}")
+    for name, value in values.items():
+        low, high = CASEWORK_SETTINGS[name]
+        if not low <= value <= high:
+            raise StaffError(f"{name.replace('_', '-')} must be {low} to {high}, not {value}")
+        setattr(organisation, name, value)
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise StaffError(f"unknown time zone {timezone!r}") from None
+        organisation.timezone = timezone
+    if organisation.business_start_hour >= organisation.business_end_hour:
+        raise StaffError("business hours must start before they end")
+    if organisation.assignment_escalation_days <= organisation.assignment_reminder_days:
+        raise StaffError("the escalation must come after the reminder")
+    return organisation
