@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from flask import Flask
 from werkzeug.serving import make_server
 
-from forms import create_app
+from forms import create_app, utc_now
 from mailtemplates import render
 from tests.servers import SmtpSink, free_port
 from workers.delivery import Courier
@@ -133,6 +135,36 @@ def seed_organisation(
         uow.commit()
 
 
+Enqueued = list[tuple[str, tuple[object, ...]]]
+
+
+@dataclass
+class WebApp:
+    """The web app on its own SQLite database, with the organisation seeded."""
+
+    app: Flask
+    database: Database
+    settings: Settings
+    enqueued: Enqueued  # the tasks the app asked for, instead of a broker
+
+
+@contextmanager
+def web_app(
+    instance: Path, clock: Callable[[], datetime] = utc_now, **overrides: str
+) -> Iterator[WebApp]:
+    """Build the app as `create_app` would be built in production, on `clock`'s time."""
+    settings = settings_for(instance, **overrides)
+    database = migrated(settings, settings.database_url)
+    seed_organisation(database, clock())
+    enqueued: Enqueued = []
+    app = create_app(settings, database=database, enqueue=lambda t, a: enqueued.append((t, a)),
+                     clock=clock)  # fmt: skip
+    try:
+        yield WebApp(app, database, settings, enqueued)
+    finally:
+        database.dispose()
+
+
 @dataclass
 class LiveWeb:
     """The real web app served over HTTP on a free port, for browsers and HTTP clients."""
@@ -141,31 +173,27 @@ class LiveWeb:
     database: Database
     settings: Settings
     courier: Courier
-    enqueued: list[tuple[str, tuple[object, ...]]]
+    enqueued: Enqueued
 
 
 @pytest.fixture
 def live_web(tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[LiveWeb]:
     """SQLite, the demo-like organisation, SMTP to the sink; mail leaves by `courier`."""
     port = free_port()
-    settings = settings_for(
+    with web_app(
         tmp_path,
         BASE_URL=f"http://127.0.0.1:{port}",
         SMTP_HOST=smtp_sink.host,
         SMTP_PORT=str(smtp_sink.port),
-    )
-    database = migrated(settings, settings.database_url)
-    seed_organisation(database, datetime.now(UTC))
-    enqueued: list[tuple[str, tuple[object, ...]]] = []
-    app = create_app(settings, database=database, enqueue=lambda t, a: enqueued.append((t, a)))
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    courier = Courier(database, settings.smtp, settings.mail_from)
-    yield LiveWeb(f"http://127.0.0.1:{port}", database, settings, courier, enqueued)
-    server.shutdown()
-    thread.join(timeout=5)
-    database.dispose()
+    ) as built:
+        server = make_server("127.0.0.1", port, built.app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        settings, database = built.settings, built.database
+        courier = Courier(database, settings.smtp, settings.mail_from)
+        yield LiveWeb(f"http://127.0.0.1:{port}", database, settings, courier, built.enqueued)
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def poll(predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import email
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -14,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from forms import create_app
 from forms.words_staff import STAFF_TEXT
-from tests.conftest import Clock, migrated, seed_organisation, settings_for
+from tests.conftest import Clock, Enqueued, web_app
+from tests.outbox_reading import link_in_last_mail, templates_to
 from workflow import tokens
 from workflow.cases import find_by_reference
 from workflow.casework import withdraw_case
@@ -37,7 +35,7 @@ class Web:
     app: Flask
     database: Database
     clock: Clock
-    enqueued: list[tuple[str, tuple[object, ...]]]
+    enqueued: Enqueued
 
     def desk(self, uow: UnitOfWork) -> Desk:
         return Desk(uow, self.app.extensions["vertrouwd"].postman, self.clock())
@@ -45,14 +43,8 @@ class Web:
 
 @pytest.fixture
 def web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
-    settings = settings_for(tmp_path)
-    database = migrated(settings, settings.database_url)
-    seed_organisation(database, clock())
-    enqueued: list[tuple[str, tuple[object, ...]]] = []
-    app = create_app(settings, database=database, enqueue=lambda t, a: enqueued.append((t, a)),
-                     clock=clock)  # fmt: skip
-    yield Web(app, database, clock, enqueued)
-    database.dispose()
+    with web_app(tmp_path, clock) as built:
+        yield Web(built.app, built.database, clock, built.enqueued)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -66,34 +58,6 @@ def open_assigned_case(web: Web, name: str = "Fatima") -> str:
     postman = web.app.extensions["vertrouwd"].postman
     with web.database.unit_of_work() as uow:
         return open_case(uow, postman, command, web.clock()).reference
-
-
-def link_in_last_mail(database: Database, recipient: str, path_prefix: str) -> str:
-    """The token of the `path_prefix` link in the newest outbox mail to `recipient`."""
-    vault = database.vault
-    with database.session() as session:
-        row = session.scalars(
-            select(OutboxMail)
-            .where(OutboxMail.recipient_hash == vault.blind_index(recipient))
-            .order_by(OutboxMail.id.desc())
-        ).first()
-    assert row is not None, f"no mail to {recipient}"
-    message = email.message_from_bytes(vault.open_bytes(row.message_enc), policy=policy.default)
-    text = "\n".join(
-        part.get_content() for part in message.walk() if part.get_content_type() == "text/plain"
-    )
-    found = re.search(re.escape(path_prefix) + r"([A-Za-z0-9_-]+)", text)
-    assert found, f"no {path_prefix} link in the last mail to {recipient} ({row.template})"
-    return found.group(1)
-
-
-def last_template(database: Database, recipient: str) -> str:
-    with database.session() as session:
-        return str(session.scalars(
-            select(OutboxMail.template)
-            .where(OutboxMail.recipient_hash == database.vault.blind_index(recipient))
-            .order_by(OutboxMail.id.desc())
-        ).first())  # fmt: skip
 
 
 def csrf(client: FlaskClient, path: str) -> str:
@@ -133,9 +97,9 @@ def events_named(web: Web, name: str) -> int:
 
 def accept(web: Web, client: FlaskClient, reference: str) -> str:
     """Accept by link and open the work page; returns the work token."""
-    path = f"/taak/{link_in_last_mail(web.database, ANNA, '/taak/')}/accepteren"
+    path = f"/taak/{link_in_last_mail(web.database, ANNA, 'taak')}/accepteren"
     assert client.post(path, data={"csrf_token": csrf(client, path)}).status_code == 200
-    work_token = link_in_last_mail(web.database, ANNA, "/werk/")
+    work_token = link_in_last_mail(web.database, ANNA, "werk")
     assert client.get(f"/werk/{work_token}").status_code == 303
     return work_token
 
@@ -162,7 +126,7 @@ def field_errors(page: str) -> list[str]:
 def test_every_get_changes_nothing(web: Web) -> None:
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    task = link_in_last_mail(web.database, ANNA, "/taak/")
+    task = link_in_last_mail(web.database, ANNA, "taak")
     before = snapshot(web.database)
     shown = client.get(f"/taak/{task}/accepteren").get_data(as_text=True)
     assert reference in shown and NL["task_accept_submit"] in shown
@@ -187,13 +151,13 @@ def test_every_get_changes_nothing(web: Web) -> None:
 def test_accepting_by_post_accepts_and_mails_the_work_link(web: Web) -> None:
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    path = f"/taak/{link_in_last_mail(web.database, ANNA, '/taak/')}/accepteren"
+    path = f"/taak/{link_in_last_mail(web.database, ANNA, 'taak')}/accepteren"
     web.enqueued.clear()
     response = client.post(path, data={"csrf_token": csrf(client, path)})
     assert response.status_code == 200
     assert NL["task_accepted"].format(reference=reference) in response.get_data(as_text=True)
     assert case_of(web, reference).state == "accepted"
-    assert last_template(web.database, ANNA) == "case_accepted"
+    assert templates_to(web.database, ANNA)[-1] == "case_accepted"
     assert "vertrouwd.deliver_mail" in [task for task, _ in web.enqueued]
 
 
@@ -204,7 +168,7 @@ def test_declining_with_a_reason_gives_the_case_to_the_next_advisor(web: Web) ->
         uow.commit()
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    path = f"/taak/{link_in_last_mail(web.database, ANNA, '/taak/')}/weigeren"
+    path = f"/taak/{link_in_last_mail(web.database, ANNA, 'taak')}/weigeren"
 
     refused = client.post(path, data={"csrf_token": csrf(client, path)})
     assert refused.status_code == 400
@@ -218,14 +182,14 @@ def test_declining_with_a_reason_gives_the_case_to_the_next_advisor(web: Web) ->
     assert NL["task_declined"].format(reference=reference) in done.get_data(as_text=True)
     case = case_of(web, reference)
     assert (case.state, case.advisor_id) == ("assigned", advisor_id(web, BEA))
-    assert link_in_last_mail(web.database, BEA, "/taak/")
+    assert link_in_last_mail(web.database, BEA, "taak")
     assert client.get(path).status_code == 404
 
 
 def test_a_spent_task_link_answers_404(web: Web) -> None:
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    task = link_in_last_mail(web.database, ANNA, "/taak/")
+    task = link_in_last_mail(web.database, ANNA, "taak")
     accept(web, client, reference)
     token = csrf(client, "/werk")
     for answer in ("accepteren", "weigeren"):
@@ -237,7 +201,7 @@ def test_a_spent_task_link_answers_404(web: Web) -> None:
 def test_a_post_without_csrf_token_changes_nothing(web: Web) -> None:
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    task = link_in_last_mail(web.database, ANNA, "/taak/")
+    task = link_in_last_mail(web.database, ANNA, "taak")
     before = snapshot(web.database)
     assert client.post(f"/taak/{task}/accepteren").status_code == 400
     assert snapshot(web.database) == before
@@ -302,7 +266,7 @@ def test_entering_another_case_ends_the_forms_of_the_first(web: Web) -> None:
 def test_work_pages_are_not_cached_and_send_no_referrer(web: Web) -> None:
     client = web.app.test_client()
     reference = open_assigned_case(web)
-    task = link_in_last_mail(web.database, ANNA, "/taak/")
+    task = link_in_last_mail(web.database, ANNA, "taak")
     responses = [client.get(f"/taak/{task}/accepteren")]
     work_token = accept(web, client, reference)
     responses += [client.get(f"/werk/{work_token}"), client.get("/werk")]
@@ -325,7 +289,7 @@ def test_consent_gates_acting_on_behalf(web: Web) -> None:
                towards="De leidinggevende", information="Uw naam en uw klacht")  # fmt: skip
     assert NL["work_ask_consent_done"] in page and NL["work_consent_requested"] in page
     assert case_of(web, reference).state == "consent_pending"
-    assert last_template(web.database, CLIENT) == "consent_request"
+    assert templates_to(web.database, CLIENT)[-1] == "consent_request"
 
     refused = act(client, "on_behalf", action="contact_manager")
     assert "De cliënt heeft hiervoor geen toestemming gegeven" in refused
@@ -333,7 +297,7 @@ def test_consent_gates_acting_on_behalf(web: Web) -> None:
     step_refused = act(client, "step", step="talked_with_manager", on_behalf="y")
     assert NL["work_no_consent"] in step_refused
 
-    consent_token = link_in_last_mail(web.database, CLIENT, "/toestemming/")
+    consent_token = link_in_last_mail(web.database, CLIENT, "toestemming")
     with web.database.unit_of_work() as uow:
         assert answer_consent(web.desk(uow), consent_token, given=True) is not None
         uow.commit()
@@ -349,7 +313,7 @@ def test_writing_extending_and_breaking_confidentiality(web: Web) -> None:
     accept(web, client, reference)
     page = act(client, "write", text="Wanneer kan ik u bellen?", awaits="y")
     assert NL["work_write_done"] in page and "Wanneer kan ik u bellen?" in page
-    assert last_template(web.database, CLIENT) == "advisor_message"
+    assert templates_to(web.database, CLIENT)[-1] == "advisor_message"
 
     assert NL["work_extend_title"] not in page  # no formal complaint, no term to extend
     page = act(client, "step", step="formal_complaint_filed")
@@ -359,12 +323,12 @@ def test_writing_extending_and_breaking_confidentiality(web: Web) -> None:
     case = case_of(web, reference)
     assert case.is_deadline_extended and before and case.complaint_deadline_at
     assert (case.complaint_deadline_at - before).days == 14
-    assert last_template(web.database, CLIENT) == "deadline_extended"
+    assert templates_to(web.database, CLIENT)[-1] == "deadline_extended"
 
     page = act(client, "break", reason="Acuut gevaar", told_on="2026-11-23", confirm="y")
     assert NL["work_break_done"] in page
     assert events_named(web, "confidentiality_broken") == 1
-    assert last_template(web.database, "coco@example.org") == "confidentiality_broken"
+    assert templates_to(web.database, "coco@example.org")[-1] == "confidentiality_broken"
 
 
 def test_closing_mails_the_evaluation(web: Web) -> None:
@@ -375,7 +339,7 @@ def test_closing_mails_the_evaluation(web: Web) -> None:
                reason="unwanted_conduct")  # fmt: skip
     assert NL["work_close_done"] in page
     assert case_of(web, reference).state == "closing"
-    assert last_template(web.database, CLIENT) == "evaluation_request"
+    assert templates_to(web.database, CLIENT)[-1] == "evaluation_request"
     assert NL["work_close_title"] not in page  # and it cannot be closed twice
 
 
@@ -423,8 +387,8 @@ def test_an_expired_link_offers_a_new_one_by_post(web: Web) -> None:
     response = client.post("/werk/nieuwe-link", data={"csrf_token": csrf(client, "/werk")})
     assert response.status_code == 200
     assert NL["work_link_sent"] in response.get_data(as_text=True)
-    assert last_template(web.database, ANNA) == "work_link"
-    fresh = link_in_last_mail(web.database, ANNA, "/werk/")
+    assert templates_to(web.database, ANNA)[-1] == "work_link"
+    fresh = link_in_last_mail(web.database, ANNA, "werk")
     assert fresh != old
     assert client.get(f"/werk/{fresh}").status_code == 303
     assert DESCRIPTION in client.get("/werk").get_data(as_text=True)

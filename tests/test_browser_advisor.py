@@ -17,8 +17,9 @@ from playwright.sync_api import Page, Response
 from forms.i18n import words
 from mailtemplates import render
 from tests.conftest import LiveWeb
+from tests.outbox_reading import link_in_last_mail
 from tests.servers import SmtpSink
-from tests.test_advisor_pages import ANNA, CLIENT, DESCRIPTION, link_in_last_mail
+from tests.test_advisor_pages import ANNA, CLIENT, DESCRIPTION
 from tests.test_browser import (  # noqa: F401  (fixtures are found by name)
     assert_accessible,
     assert_references_resolve,
@@ -50,7 +51,7 @@ def assigned_case(live_web: LiveWeb) -> tuple[str, str]:
                        name="Fatima", email=CLIENT)  # fmt: skip
     with live_web.database.unit_of_work() as uow:
         reference = open_case(uow, _postman(live_web), command, datetime.now(UTC)).reference
-    return reference, link_in_last_mail(live_web.database, ANNA, "/taak/")
+    return reference, link_in_last_mail(live_web.database, ANNA, "taak")
 
 
 def case_with_work(live_web: LiveWeb, *, expired: bool = False) -> str:
@@ -156,7 +157,7 @@ def test_advisor_accepts_and_works_without_javascript(
 
     live_web.courier.deliver_due(datetime.now(UTC))
     [mail] = [m for m in smtp_sink.wait_for(3) if ANNA in m.rcpt_tos and "/werk/" in mail_text(m)]
-    work_token = link_in_last_mail(live_web.database, ANNA, "/werk/")
+    work_token = link_in_last_mail(live_web.database, ANNA, "werk")
     assert work_token in mail_text(mail)
     _goto(page, f"{live_web.url}/werk/{work_token}")
     assert "Fatima" in page.locator("main").inner_text()

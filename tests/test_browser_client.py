@@ -16,13 +16,13 @@ from forms.i18n import words
 from mailtemplates import render
 from tests import test_browser as ui
 from tests.conftest import Clock, LiveWeb
+from tests.outbox_reading import link_in_last_mail
 from tests.test_browser import assert_accessible, assert_references_resolve
 from tests.test_dossier import (
     CLIENT,
-    advisor_asks_consent,
+    case_awaiting_consent,
+    case_awaiting_evaluation,
     desk_for,
-    link_in_last_mail,
-    report,
     the_case,
 )
 from workflow import casework
@@ -47,10 +47,7 @@ class World:
         return f"{self.live_web.url}{path}?lang={lang}"
 
     def consent_case(self) -> tuple[str, int, str]:
-        database = self.live_web.database
-        opened = report(database, self.postman, self.clock)
-        consent_id = advisor_asks_consent(database, self.postman, self.clock, opened.reference)
-        return opened.reference, consent_id, link_in_last_mail(database, CLIENT, "toestemming")
+        return case_awaiting_consent(self.live_web.database, self.postman, self.clock)
 
 
 @pytest.fixture
@@ -91,18 +88,8 @@ def _consent_answered(world: World, page: Page, lang: str) -> str:
 
 
 def _evaluation(world: World, page: Page, lang: str) -> None:
-    database = world.live_web.database
-    opened = report(database, world.postman, world.clock)
-    with desk_for(database, world.postman, world.clock) as desk:
-        case = the_case(desk, opened.reference)
-        anna = case.advisor
-        assert anna is not None
-        casework.accept(desk, case, anna, via="link")
-        casework.record_first_contact(desk, case, anna)
-        casework.close(desk, case, anna, outcome="resolved", support_form="listening",
-                       reason="unwanted_conduct")  # fmt: skip
-        desk.uow.commit()
-    goto(page, world.url(f"/evaluatie/{link_in_last_mail(database, CLIENT, 'evaluatie')}", lang))
+    _, token = case_awaiting_evaluation(world.live_web.database, world.postman, world.clock)
+    goto(page, world.url(f"/evaluatie/{token}", lang))
 
 
 def _evaluation_done(world: World, page: Page, lang: str) -> None:

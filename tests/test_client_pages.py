@@ -15,20 +15,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from forms import create_app
 from forms.words_client import CLIENT_TEXT
-from tests.conftest import Clock, migrated, seed_organisation, settings_for
+from tests.conftest import Clock, Enqueued, web_app
+from tests.outbox_reading import link_in_last_mail, mails_to
 from tests.test_dossier import (
     CLIENT,
     DESCRIPTION,
-    advisor_asks_consent,
+    case_awaiting_consent,
+    case_awaiting_evaluation,
     desk_for,
-    link_in_last_mail,
-    mails_to,
     report,
     the_case,
 )
-from workflow import casework
 from workflow.consent import ConsentRequired, require_consent
 from workflow.db import Database
 from workflow.models import AccessToken, Case, Consent, Evaluation, Event, OutboxMail
@@ -43,7 +41,7 @@ class Site:
     database: Database
     postman: Postman
     clock: Clock
-    enqueued: list[tuple[str, tuple[object, ...]]]
+    enqueued: Enqueued
 
     def client(self) -> FlaskClient:
         return self.app.test_client()
@@ -51,16 +49,11 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
-    settings = settings_for(tmp_path)
-    database = migrated(settings, settings.database_url)
-    seed_organisation(database, clock())
-    enqueued: list[tuple[str, tuple[object, ...]]] = []
-    app = create_app(settings, database=database, enqueue=lambda t, a: enqueued.append((t, a)),
-                     clock=clock)  # fmt: skip
-    postman = Postman(render=app.extensions["vertrouwd"].postman.render,
-                      mail_from=settings.mail_from, base_url=settings.base_url)  # fmt: skip
-    yield Site(app, database, postman, clock, enqueued)
-    database.dispose()
+    with web_app(tmp_path, clock) as built:
+        settings = built.settings
+        postman = Postman(render=built.app.extensions["vertrouwd"].postman.render,
+                          mail_from=settings.mail_from, base_url=settings.base_url)  # fmt: skip
+        yield Site(built.app, built.database, postman, clock, built.enqueued)
 
 
 def snapshot(database: Database) -> tuple[object, ...]:
@@ -88,24 +81,12 @@ def errors(page: str) -> list[str]:
 
 def consent_case(site: Site) -> tuple[str, int, str]:
     """A case whose advisor asks consent: (reference, consent id, the consent link's token)."""
-    opened = report(site.database, site.postman, site.clock)
-    consent_id = advisor_asks_consent(site.database, site.postman, site.clock, opened.reference)
-    return opened.reference, consent_id, link_in_last_mail(site.database, CLIENT, "toestemming")
+    return case_awaiting_consent(site.database, site.postman, site.clock)
 
 
 def closing_case(site: Site) -> tuple[str, str]:
     """A case whose support has ended: (reference, the evaluation link's token)."""
-    opened = report(site.database, site.postman, site.clock)
-    with desk_for(site.database, site.postman, site.clock) as desk:
-        case = the_case(desk, opened.reference)
-        anna = case.advisor
-        assert anna is not None
-        casework.accept(desk, case, anna, via="link")
-        casework.record_first_contact(desk, case, anna)
-        casework.close(desk, case, anna, outcome="resolved", support_form="listening",
-                       reason="unwanted_conduct")  # fmt: skip
-        desk.uow.commit()
-    return opened.reference, link_in_last_mail(site.database, CLIENT, "evaluatie")
+    return case_awaiting_evaluation(site.database, site.postman, site.clock)
 
 
 def in_dossier(site: Site, client: FlaskClient, lang: str = "nl") -> str:

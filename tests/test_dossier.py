@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import Clock, seed_organisation
+from tests.outbox_reading import link_in_last_mail, mail_text, mails_to
 from workflow import casework, dossier
 from workflow.cases import find_by_reference
 from workflow.consent import ask_consent
 from workflow.db import Database
 from workflow.desk import Desk, NotAllowed
 from workflow.intake import CaseOpened, OpenCase, open_case
-from workflow.models import Case, OutboxMail
+from workflow.models import Advisor, Case, OutboxMail
 from workflow.outbox import Postman
 
 CLIENT = "jan.jansen@example.net"
@@ -26,7 +24,7 @@ DESCRIPTION = "Mijn begeleider schreeuwt tegen mij tijdens het eten."
 NOTE = "Alleen voor ons: cliënt lijkt bang"
 
 
-# --- helpers (also used by test_client_pages) -------------------------------------------------
+# --- helpers (also used by the client's pages) ----------------------------------------------
 
 
 def report(
@@ -55,14 +53,33 @@ def the_case(desk: Desk, reference: str) -> Case:
     return case
 
 
+def anna_takes_it_on(desk: Desk, case: Case) -> Advisor:
+    """Anna, the case's advisor, accepts it by its link and records the first contact."""
+    anna = case.advisor
+    assert anna is not None and anna.name == "Anna"
+    casework.accept(desk, case, anna, via="link")
+    casework.record_first_contact(desk, case, anna)
+    return anna
+
+
+def advisor_writes(
+    database: Database, postman: Postman, clock: Clock, reference: str, text: str,
+    *, awaits_answer: bool = False,
+) -> None:  # fmt: skip
+    """Anna accepts and writes to the client."""
+    with desk_for(database, postman, clock) as desk:
+        case = the_case(desk, reference)
+        assert case.advisor is not None
+        casework.accept(desk, case, case.advisor, via="link")
+        casework.write_to_client(desk, case, case.advisor, text, awaits_answer=awaits_answer)
+        desk.uow.commit()
+
+
 def advisor_asks_consent(database: Database, postman: Postman, clock: Clock, reference: str) -> int:
     """Anna accepts, makes contact, and asks to talk with the manager."""
     with desk_for(database, postman, clock) as desk:
         case = the_case(desk, reference)
-        anna = case.advisor
-        assert anna is not None and anna.name == "Anna"
-        casework.accept(desk, case, anna, via="link")
-        casework.record_first_contact(desk, case, anna)
+        anna = anna_takes_it_on(desk, case)
         consent = ask_consent(
             desk, case, anna, "contact_manager", what="Ik bel uw teamleider Piet.",
             towards="Piet de Vries, teamleider", information="Wat u mij vertelde over het eten.",
@@ -71,32 +88,25 @@ def advisor_asks_consent(database: Database, postman: Postman, clock: Clock, ref
         return consent.id
 
 
-def mail_text(database: Database, row: OutboxMail) -> str:
-    message = email.message_from_bytes(
-        database.vault.open_bytes(row.message_enc), policy=email.policy.default
-    )
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    return str(body.get_content())
+def case_awaiting_evaluation(database: Database, postman: Postman, clock: Clock) -> tuple[str, str]:
+    """A reported case whose support Anna has ended: (reference, the evaluation link's token)."""
+    opened = report(database, postman, clock)
+    with desk_for(database, postman, clock) as desk:
+        case = the_case(desk, opened.reference)
+        anna = anna_takes_it_on(desk, case)
+        casework.close(desk, case, anna, outcome="resolved", support_form="listening",
+                       reason="unwanted_conduct")  # fmt: skip
+        desk.uow.commit()
+    return opened.reference, link_in_last_mail(database, CLIENT, "evaluatie")
 
 
-def mails_to(database: Database, address: str, template: str | None = None) -> list[OutboxMail]:
-    with database.session() as session:
-        statement = select(OutboxMail).where(
-            OutboxMail.recipient_hash == database.vault.blind_index(address)
-        )
-        if template:
-            statement = statement.where(OutboxMail.template == template)
-        return list(session.scalars(statement.order_by(OutboxMail.id)))
-
-
-def link_in_last_mail(database: Database, address: str, path: str) -> str:
-    """The token of the newest `/path/<token>` link in a mail to this address."""
-    for row in reversed(mails_to(database, address)):
-        found = re.search(rf"/{path}/([A-Za-z0-9_\-]{{20,}})", mail_text(database, row))
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no /{path}/ link in any mail to {address}")
+def case_awaiting_consent(
+    database: Database, postman: Postman, clock: Clock
+) -> tuple[str, int, str]:
+    """A reported case whose advisor asks consent: (reference, consent id, the link's token)."""
+    opened = report(database, postman, clock)
+    consent_id = advisor_asks_consent(database, postman, clock, opened.reference)
+    return opened.reference, consent_id, link_in_last_mail(database, CLIENT, "toestemming")
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -248,12 +258,7 @@ def test_the_view_shows_what_the_advisor_wrote(
     seeded: Database, postman: Postman, clock: Clock
 ) -> None:
     opened = report(seeded, postman, clock)
-    with desk_for(seeded, postman, clock) as desk:
-        case = the_case(desk, opened.reference)
-        assert case.advisor is not None
-        casework.accept(desk, case, case.advisor, via="link")
-        casework.write_to_client(desk, case, case.advisor, "Wanneer kunnen we bellen?")
-        desk.uow.commit()
+    advisor_writes(seeded, postman, clock, opened.reference, "Wanneer kunnen we bellen?")
     with desk_for(seeded, postman, clock) as desk:
         view = dossier.view_of(desk, the_case(desk, opened.reference))
     assert [e.text for e in view.from_advisor] == ["Wanneer kunnen we bellen?"]
@@ -268,16 +273,11 @@ def test_a_message_tells_the_advisor_and_restarts_the_clock(
     seeded: Database, postman: Postman, clock: Clock
 ) -> None:
     opened = report(seeded, postman, clock)
-    with desk_for(seeded, postman, clock) as desk:
-        case = the_case(desk, opened.reference)
-        assert case.advisor is not None
-        casework.accept(desk, case, case.advisor, via="link")
-        casework.write_to_client(desk, case, case.advisor, "Wat wilt u?", awaits_answer=True)
-        desk.uow.commit()
-        assert case.waiting_since is not None
+    advisor_writes(seeded, postman, clock, opened.reference, "Wat wilt u?", awaits_answer=True)
     clock.advance(days=2)
     with desk_for(seeded, postman, clock) as desk:
         case = the_case(desk, opened.reference)
+        assert case.waiting_since is not None  # the question stopped the clock
         dossier.add_message(desk, case, "  Ik wil een gesprek met de teamleider.  ")
         desk.uow.commit()
         assert case.waiting_since is None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import Clock, seed_organisation
+from tests.outbox_reading import outbox
 from workflow import cases, tokens
 from workflow.db import Database
 from workflow.intake import OpenCase, UnknownOrganisation, open_case
@@ -36,22 +35,6 @@ def command(**changes: object) -> OpenCase:
 def open_one(database: Database, postman: Postman, clock: Clock, **changes: object):
     with database.unit_of_work() as uow:
         return open_case(uow, postman, command(**changes), clock())
-
-
-def mails(database: Database, reference: str) -> list[tuple[str, email.message.EmailMessage]]:
-    with database.session() as session:
-        case = cases.find_by_reference(session, reference)
-        assert case is not None
-        rows = session.scalars(select(OutboxMail).where(OutboxMail.case_id == case.id)).all()
-        return [
-            (
-                database.vault.open(r.recipient_enc),
-                email.message_from_bytes(
-                    database.vault.open_bytes(r.message_enc), policy=email.policy.default
-                ),
-            )
-            for r in rows
-        ]
 
 
 def test_a_conduct_case_with_a_female_wish_goes_to_the_female_vertrouwenspersoon(
@@ -88,7 +71,7 @@ def test_acknowledgement_and_assignment_mails_are_in_the_outbox_with_our_headers
 ) -> None:
     seed_organisation(database, clock())
     opened = open_one(database, postman, clock)
-    by_recipient = dict(mails(database, opened.reference))
+    by_recipient = {sent.recipient: sent.message for sent in outbox(database, opened.reference)}
     assert set(by_recipient) == {"zwaantje@example.org", "anna@example.org"}
     for message in by_recipient.values():
         assert f"[{opened.reference}]" in message["Subject"]
@@ -108,7 +91,7 @@ def test_no_matching_advisor_goes_to_triage_tells_the_coordinator_and_the_client
     seed_organisation(database, clock())
     opened = open_one(database, postman, clock, kind="complaint", preferred_gender="male")
     assert opened.state == "needs_triage"
-    by_recipient = dict(mails(database, opened.reference))
+    by_recipient = {sent.recipient: sent.message for sent in outbox(database, opened.reference)}
     assert set(by_recipient) == {"zwaantje@example.org", "coco@example.org"}
     acknowledgement = by_recipient["zwaantje@example.org"].get_body(("plain",))
     assert acknowledgement is not None
@@ -144,7 +127,7 @@ def test_an_anonymous_client_gets_a_dossier_link_and_code_that_are_stored_only_h
             is None
         )
         assert session.scalars(select(Person)).all() == []
-    assert [r for r, _ in mails(database, opened.reference)] == ["anna@example.org"]
+    assert [sent.recipient for sent in outbox(database, opened.reference)] == ["anna@example.org"]
 
 
 def test_personal_data_and_the_message_are_encrypted_in_the_database(

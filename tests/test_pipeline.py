@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Clock, seed_organisation
+from tests.outbox_reading import outbox
 from workflow import inbound
 from workflow.cases import find_by_reference
 from workflow.db import Database
@@ -64,21 +65,6 @@ def deliver(database: Database, postman: Postman, clock: Clock) -> Iterator:
         return process_due(database, postman, CONFIG, clock())
 
     yield run
-
-
-def outbox(database: Database) -> list[tuple[str, str, EmailMessage]]:
-    with database.session() as session:
-        rows = session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
-        return [
-            (
-                r.template,
-                database.vault.open(r.recipient_enc),
-                email.message_from_bytes(
-                    database.vault.open_bytes(r.message_enc), policy=email.policy.default
-                ),
-            )
-            for r in rows
-        ]
 
 
 def case_of(database: Database, reference: str | None) -> Case:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from mailtemplates import RenderedMail, UnknownTemplateError, render
 from tests.conftest import Clock, seed_organisation
+from tests.outbox_reading import outbox
 from workflow.db import Database, UnitOfWork
 from workflow.models import (
     Advisor,
@@ -19,7 +20,6 @@ from workflow.models import (
     CaseExclusion,
     Event,
     Organisation,
-    OutboxMail,
     Person,
     Signal,
 )
@@ -84,13 +84,18 @@ def events_of(uow: UnitOfWork, case: Case, name: str) -> list[str]:
     return list(uow.session.scalars(statement.order_by(Event.id)))
 
 
+@pytest.fixture(autouse=True)
+def staff(database: Database, clock: Clock) -> None:
+    """Every test here starts in versa, with STAFF: two advisors and two coordinators."""
+    seed_organisation(database, clock(), staff=STAFF)
+
+
 # --- one advisor, one side -------------------------------------------------------------------
 
 
 def test_a_counterpart_who_is_an_open_cases_client_excludes_that_cases_advisor(
     database: Database, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         first = add_case(uow, clock(), client="Johan de Vries", advisor_name="Anna")
         anna = advisor(uow, "Anna").id
@@ -111,7 +116,6 @@ def test_a_counterpart_who_is_an_open_cases_client_excludes_that_cases_advisor(
 
 
 def test_excluding_twice_adds_no_second_row_or_event(database: Database, clock: Clock) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         add_case(uow, clock(), client="Johan de Vries", advisor_name="Anna")
         later = add_case(uow, clock(), client="Zwaantje", counterpart="Johan de Vries")
@@ -137,7 +141,6 @@ def test_a_client_who_is_an_open_cases_counterpart_excludes_that_cases_advisor(
     email: str | None,
     earlier_counterpart: str,
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         first = add_case(
             uow, clock(), client="Johan", counterpart=earlier_counterpart, advisor_name="Karim"
@@ -153,7 +156,6 @@ def test_a_client_who_is_an_open_cases_counterpart_excludes_that_cases_advisor(
 def test_the_other_side_is_found_in_another_organisation_too(
     database: Database, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     seed_organisation(database, clock(), staff=OTHER_STAFF, slug="anders")
     with database.unit_of_work() as uow:
         add_case(uow, clock(), slug="anders", client="Johan de Vries", advisor_name="Bram")
@@ -165,7 +167,6 @@ def test_the_other_side_is_found_in_another_organisation_too(
 def test_a_case_that_is_no_longer_open_is_no_conflict(
     database: Database, clock: Clock, state: str
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         add_case(uow, clock(), client="Johan de Vries", advisor_name="Anna", state=state)
         later = add_case(uow, clock(), client="Zwaantje", counterpart="Johan de Vries")
@@ -175,7 +176,6 @@ def test_a_case_that_is_no_longer_open_is_no_conflict(
 
 
 def test_missing_names_never_match_each_other(database: Database, clock: Clock) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         # no client data, no counterpart, and a client with an email only (no name hash)
         add_case(uow, clock(), advisor_name="Anna")
@@ -188,7 +188,6 @@ def test_missing_names_never_match_each_other(database: Database, clock: Clock) 
 
 
 def test_the_case_itself_is_never_its_own_other_side(database: Database, clock: Clock) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         case = add_case(uow, clock(), client="Johan", counterpart="johan", advisor_name="Anna")
         assert side_conflicts(uow.session, case) == []
@@ -197,7 +196,6 @@ def test_the_case_itself_is_never_its_own_other_side(database: Database, clock: 
 def test_an_other_side_without_an_advisor_is_reported_but_excludes_nobody(
     database: Database, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         first = add_case(uow, clock(), client="Johan de Vries", state="needs_triage")
         later = add_case(uow, clock(), client="Zwaantje", counterpart="Johan de Vries")
@@ -207,7 +205,6 @@ def test_an_other_side_without_an_advisor_is_reported_but_excludes_nobody(
 
 
 def test_all_exclusions_are_returned_declines_included(database: Database, clock: Clock) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         add_case(uow, clock(), client="Johan de Vries", advisor_name="Anna")
         later = add_case(uow, clock(), client="Zwaantje", counterpart="Johan de Vries")
@@ -261,17 +258,19 @@ def name_the_person(
 
 
 def signal_mails(database: Database) -> list[str]:
-    with database.session() as session:
-        rows = session.scalars(
-            select(OutboxMail).where(OutboxMail.template == "signal_raised").order_by(OutboxMail.id)
-        ).all()
-        return [database.vault.open(row.recipient_enc) for row in rows]
+    """To whom a signal was mailed, in order."""
+    return [sent.recipient for sent in outbox(database) if sent.template == "signal_raised"]
+
+
+def assert_no_signal_for_johan(database: Database, postman: Postman, at: datetime) -> None:
+    """Naming Johan once more raises no signal, and no coordinator has been mailed one."""
+    assert name_the_person(database, postman, at, "Johan")[1] is None
+    assert signal_mails(database) == []
 
 
 def test_the_third_case_naming_one_person_raises_one_signal_for_the_coordinators(
     database: Database, signal_postman: Postman, renderer: RecordingRenderer, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     spellings = ["Johan de Vries", "johan DE vries", " Johan  de Vries ", "JOHAN DE VRIES"]
     references = []
     for spelling in spellings[:2]:
@@ -307,17 +306,14 @@ def test_the_third_case_naming_one_person_raises_one_signal_for_the_coordinators
 def test_cases_older_than_the_window_do_not_count(
     database: Database, signal_postman: Postman, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     for days_ago in (400, 366, 10):
         name_the_person(database, signal_postman, clock() - timedelta(days=days_ago), "Johan")
-    assert name_the_person(database, signal_postman, clock(), "Johan")[1] is None
-    assert signal_mails(database) == []
+    assert_no_signal_for_johan(database, signal_postman, clock())
 
 
 def test_the_window_and_threshold_are_the_organisations_own(
     database: Database, signal_postman: Postman, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     with database.unit_of_work() as uow:
         organisation = uow.session.scalars(select(Organisation)).one()
         organisation.signal_threshold, organisation.signal_window_days = 2, 730
@@ -329,18 +325,15 @@ def test_the_window_and_threshold_are_the_organisations_own(
 def test_another_organisations_cases_do_not_count(
     database: Database, signal_postman: Postman, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     seed_organisation(database, clock(), staff=OTHER_STAFF, slug="anders")
     for slug in ("anders", "anders", "versa"):
         assert name_the_person(database, signal_postman, clock(), "Johan", slug=slug)[1] is None
-    assert name_the_person(database, signal_postman, clock(), "Johan")[1] is None
-    assert signal_mails(database) == []
+    assert_no_signal_for_johan(database, signal_postman, clock())
 
 
 def test_a_case_without_a_counterpart_never_raises_a_signal(
     database: Database, signal_postman: Postman, clock: Clock
 ) -> None:
-    seed_organisation(database, clock(), staff=STAFF)
     for _ in range(4):
         with database.unit_of_work() as uow:
             case = add_case(uow, clock(), client="A client")

@@ -12,21 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from forms import create_app
-from tests.conftest import Clock, migrated, seed_organisation, settings_for
+from tests.conftest import Clock, Enqueued, settings_for, web_app
 from workflow.db import Database
 from workflow.models import Case, OutboxMail
 
 
 @pytest.fixture
-def web(tmp_path: Path, clock: Clock) -> Iterator[tuple[Flask, Database, list]]:
-    settings = settings_for(tmp_path, FORM_RATE_LIMIT="3/minute")
-    database = migrated(settings, settings.database_url)
-    seed_organisation(database, clock())
-    enqueued: list = []
-    app = create_app(settings, database=database, enqueue=lambda t, a: enqueued.append((t, a)),
-                     clock=clock)  # fmt: skip
-    yield app, database, enqueued
-    database.dispose()
+def web(tmp_path: Path, clock: Clock) -> Iterator[tuple[Flask, Database, Enqueued]]:
+    with web_app(tmp_path, clock, FORM_RATE_LIMIT="3/minute") as built:
+        yield built.app, built.database, built.enqueued
 
 
 def form_fields(client: FlaskClient, path: str = "/melden/versa") -> dict[str, str]:

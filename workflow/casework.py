@@ -53,25 +53,31 @@ DECLINE_WORDS = frozenset({"weiger", "weigeren", "decline", "declined", "afwijze
 
 
 @dataclass(frozen=True)
-class Task:
-    """An assignment waiting for the advisor's answer, as the task page shows it."""
+class AdvisorLink:
+    """An advisor who followed a link to their own case (a task to answer, or the case page)."""
 
     case: Case
     advisor: Advisor
 
 
-def task_of(desk: Desk, token: str) -> Task | None:
-    """The open assignment behind a task link; None when spent, expired, forged or stale."""
-    row = tokens.find_valid(desk.session, desk.vault, token, "task", desk.now)
+def _advisor_link(desk: Desk, token: str, purpose: str) -> AdvisorLink | None:
+    """The case and advisor of a valid link, only while that advisor still has the case."""
+    row = tokens.find_valid(desk.session, desk.vault, token, purpose, desk.now)
     if row is None or row.advisor_id is None:
         return None
     case = desk.session.get_one(Case, row.case_id)
-    if case.state != states.ASSIGNED or case.advisor_id != row.advisor_id:
+    if case.advisor_id != row.advisor_id:
         return None
-    return Task(case, desk.session.get_one(Advisor, row.advisor_id))
+    return AdvisorLink(case, desk.session.get_one(Advisor, row.advisor_id))
 
 
-def answer_task(desk: Desk, token: str, answer: str, reason: str = "other") -> Task | None:
+def task_of(desk: Desk, token: str) -> AdvisorLink | None:
+    """The open assignment behind a task link; None when spent, expired, forged or stale."""
+    link = _advisor_link(desk, token, "task")
+    return link if link is not None and link.case.state == states.ASSIGNED else None
+
+
+def answer_task(desk: Desk, token: str, answer: str, reason: str = "other") -> AdvisorLink | None:
     """The advisor's answer from the task page (POST): accept, or decline with a reason."""
     task = task_of(desk, token)
     if task is None:
@@ -200,23 +206,9 @@ def _still_assigned(desk: Desk, reminder: Reminder, case: Case) -> Advisor | Non
     return case.advisor
 
 
-@dataclass(frozen=True)
-class WorkAccess:
-    """An advisor on the page of their own case."""
-
-    case: Case
-    advisor: Advisor
-
-
-def work_of(desk: Desk, token: str) -> WorkAccess | None:
+def work_of(desk: Desk, token: str) -> AdvisorLink | None:
     """The case behind a work link, only while its advisor still has it."""
-    row = tokens.find_valid(desk.session, desk.vault, token, "work", desk.now)
-    if row is None or row.advisor_id is None:
-        return None
-    case = desk.session.get_one(Case, row.case_id)
-    if case.advisor_id != row.advisor_id:
-        return None
-    return WorkAccess(case, desk.session.get_one(Advisor, row.advisor_id))
+    return _advisor_link(desk, token, "work")
 
 
 def mail_work_link(desk: Desk, case: Case, advisor: Advisor) -> None:
