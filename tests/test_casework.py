@@ -601,3 +601,54 @@ def test_the_third_case_about_the_same_person_raises_one_signal(office) -> None:
     with database.session() as session:
         signal = session.scalars(select(Signal)).one()
         assert (signal.case_count, signal.status) == (4, "open")
+
+
+# --- crash points of the sweep -------------------------------------------------------------
+
+
+def test_a_failing_reminder_is_kept_as_failed_and_the_others_are_still_done(
+    office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, postman = office
+    open_conduct(database, postman, MONDAY)
+    open_conduct(database, postman, MONDAY, email="other@example.net", preferred_gender="none")
+
+    def broken(desk: Desk, reminder: Reminder, case: Case) -> None:
+        if case.preferred_gender == "female":
+            raise RuntimeError("our bug")
+        casework.remind_assignment(desk, reminder, case)
+
+    from workflow import sweep as sweep_module
+
+    monkeypatch.setitem(sweep_module.HANDLERS, "assignment_reminder", broken)  # type: ignore[index]
+    result = sweep_due(database, postman, MONDAY + timedelta(days=1))
+    assert (result.total, result.failed) == (1, 1)
+    with database.session() as session:
+        statuses = sorted(session.scalars(select(Reminder.status).where(
+            Reminder.kind == "assignment_reminder")))  # fmt: skip
+    assert statuses == ["done", "failed"]
+    assert "reminder_failed" in events(database)
+    assert sweep(database, postman, MONDAY + timedelta(days=1)) == {}  # not tried in a loop
+
+
+def test_a_crash_before_the_commit_loses_nothing_and_the_next_sweep_does_it_once(
+    office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, postman = office
+    open_conduct(database, postman, MONDAY)
+    later = MONDAY + timedelta(days=1)
+    from workflow.db import UnitOfWork
+
+    real_commit = UnitOfWork.commit
+
+    def crash(self: UnitOfWork) -> None:
+        raise ConnectionError("the worker died here")
+
+    monkeypatch.setattr(UnitOfWork, "commit", crash)
+    with pytest.raises(ConnectionError):
+        sweep_due(database, postman, later)
+    monkeypatch.setattr(UnitOfWork, "commit", real_commit)
+    assert templates_to(database, "anna@example.org") == ["assignment"]  # nothing half-done
+    assert sweep(database, postman, later) == {"assignment_reminder": 1}
+    assert sweep(database, postman, later) == {}
+    assert templates_to(database, "anna@example.org") == ["assignment", "assignment_reminder"]
