@@ -114,7 +114,7 @@ def test_run_serves_the_demo_and_a_worker_delivers_into_the_mail_catcher(
         f"`vertrouwd run` did not stop on SIGINT within {STOP_SECONDS} s"
     )
     try:
-        wait_until(lambda: not live_members(group), 5, interval=0.1, what="the group to empty")
+        wait_until(lambda: not live_members(group), 15, interval=0.1, what="the group to empty")
     except TimeoutError:
         raise AssertionError(f"left after `vertrouwd run` stopped: {live_members(group)}") from None
 
