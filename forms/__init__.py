@@ -104,7 +104,17 @@ def services() -> Services:
 
 
 def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
-    from forms import advisor_pages, choose, client_pages, dev, pages, public, security
+    from forms import (
+        advisor_pages,
+        choose,
+        client_pages,
+        dev,
+        pages,
+        public,
+        security,
+        staff_cases,
+        staff_sign_in,
+    )
 
     security.install(app, settings)
     public.install(app, limiter, settings.form_rate_limit)
@@ -112,6 +122,8 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     choose.install(app)
     client_pages.install(app)
     advisor_pages.install(app)
+    staff_sign_in.install(app)
+    staff_cases.install(app)
     if settings.has_mail_catcher:
         dev.install(app)
 

@@ -153,12 +153,12 @@ class IsoDate:
 # --- the task: accept or decline ---------------------------------------------------------
 
 
-def _desk(uow: UnitOfWork) -> Desk:
+def desk_for(uow: UnitOfWork) -> Desk:
     svc = services()
     return Desk(uow, svc.postman, svc.clock())
 
 
-def _speak_to(advisor: Advisor) -> None:
+def speak_to(advisor: Advisor) -> None:
     """Staff pages speak the advisor's language unless the address asks for another."""
     if "lang" not in request.args:
         g.language = staff_language(advisor)
@@ -175,10 +175,10 @@ def task_decline(token: str) -> tuple[str, int]:
 def _task(token: str, answer: str) -> tuple[str, int]:
     svc = services()
     with svc.database.unit_of_work() as uow:
-        task = casework.task_of(_desk(uow), token)
+        task = casework.task_of(desk_for(uow), token)
         if task is None:
             abort(404)
-        _speak_to(task.advisor)
+        speak_to(task.advisor)
         case, language = task.case, g.language
         # What the mail told already: no client data before the case is taken on.
         facts = {"reference": case.reference, "kind": kind_label(case.kind, language),
@@ -191,7 +191,7 @@ def _task(token: str, answer: str) -> tuple[str, int]:
         return page, 400 if form.errors else 200
     with svc.database.unit_of_work() as uow:
         reason = form.data.get("reason") or "other"
-        if casework.answer_task(_desk(uow), token, answer, reason) is None:
+        if casework.answer_task(desk_for(uow), token, answer, reason) is None:
             abort(404)  # answered meanwhile, by link or by mail
         uow.commit()
     svc.wake_delivery_for(facts["reference"])
@@ -206,7 +206,7 @@ def _task(token: str, answer: str) -> tuple[str, int]:
 def work_enter(token: str) -> BaseResponse:
     """Check the link, remember it in the session, and show the page without the token."""
     with services().database.unit_of_work() as uow:
-        access = casework.work_of(_desk(uow), token)
+        access = casework.work_of(desk_for(uow), token)
         row = uow.session.scalar(select(AccessToken).where(
             AccessToken.token_hash == uow.vault.token_hash(token), AccessToken.purpose == "work"
         ))  # fmt: skip
@@ -253,7 +253,7 @@ def _access(db: Session, now: datetime) -> Access:
     if row is None or held is None or ids != {"token": row.id, "advisor": row.advisor_id,
                                               "case": row.case_id}:  # fmt: skip
         abort(404)
-    _speak_to(held[1])
+    speak_to(held[1])
     return Access(held[0], held[1], is_expired=row.expires_at <= now)
 
 
@@ -262,7 +262,7 @@ def work_new_link() -> str:
     svc = services()
     with svc.database.unit_of_work() as uow:
         access = _access(uow.session, svc.clock())
-        casework.mail_work_link(_desk(uow), access.case, access.advisor)
+        casework.mail_work_link(desk_for(uow), access.case, access.advisor)
         uow.commit()
         reference = access.case.reference
     svc.wake_delivery_for(reference)
@@ -287,11 +287,8 @@ def work_page() -> str:
 
 
 def _render_work(db: Session, case: Case, bound: dict[str, FlaskForm]) -> str:
-    language, vault = g.language, services().database.vault
-    client = _client(case)
-    messages = db.scalars(select(Message).where(Message.case_id == case.id)
-                          .order_by(Message.created_at, Message.id))  # fmt: skip
-    consents = db.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.id))
+    language = g.language
+    client = client_of(case)
     step = PATH_STEPS.get(case.path_step or "")
     forms = {key: bound.get(key) or form_class(language, f"work_{key}")(prefix=key)
              for key, action in ACTIONS.items() if action.shows(case, client["email"])}  # fmt: skip
@@ -300,16 +297,27 @@ def _render_work(db: Session, case: Case, bound: dict[str, FlaskForm]) -> str:
         kind=kind_label(case.kind, language),
         wish=gender_wish_label(case.preferred_gender, language),
         step=step.label(language) if step else None,
-        messages=[(m.direction, m.created_at, vault.open(m.body_enc)) for m in messages],
-        consents=[(CONSENT_ACTIONS[c.action].label(language), vault.open(c.what_enc),
-                   vault.open(c.towards_enc), vault.open(c.information_enc), c.status,
-                   c.requested_at) for c in consents],
+        **case_papers(db, case, language),
         invalid=next((form for form in bound.values() if form.errors), None),
         long_date=long_date, long_datetime=long_datetime,
     )  # fmt: skip
 
 
-def _client(case: Case) -> dict[str, str | None]:
+def case_papers(db: Session, case: Case, language: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The messages (direction, when, text) and consents of a case, opened: for its advisor."""
+    vault = services().database.vault
+    messages = db.scalars(select(Message).where(Message.case_id == case.id)
+                          .order_by(Message.created_at, Message.id))  # fmt: skip
+    consents = db.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.id))
+    return {
+        "messages": [(m.direction, m.created_at, vault.open(m.body_enc)) for m in messages],
+        "consents": [(CONSENT_ACTIONS[c.action].label(language), vault.open(c.what_enc),
+                      vault.open(c.towards_enc), vault.open(c.information_enc), c.status,
+                      c.requested_at) for c in consents],
+    }  # fmt: skip
+
+
+def client_of(case: Case) -> dict[str, str | None]:
     """How to reach the client, and who it is about: in this case only."""
     opened, person = services().database.vault.open_optional, case.person
     about = (opened(case.counterpart_name_enc), opened(case.counterpart_role_enc))
@@ -381,7 +389,8 @@ ACTIONS: dict[str, Action] = {
 
 def work_act(key: str) -> tuple[str, int] | BaseResponse:
     """Validate one form, run its command, commit, wake delivery, and go back (303)."""
-    action = ACTIONS.get(key) or abort(404)
+    if key not in ACTIONS:
+        abort(404)
     svc = services()
     with svc.database.unit_of_work() as uow:
         access = _access(uow.session, svc.clock())
@@ -390,17 +399,34 @@ def work_act(key: str) -> tuple[str, int] | BaseResponse:
         form = form_class(g.language, f"work_{key}")(prefix=key)
         if not form.validate_on_submit():
             return _render_work(uow.session, access.case, {key: form}), 400
-        try:
-            action.run(_desk(uow), access.case, access.advisor, form.data)
-        except consent.ConsentRequired:
-            flash("work_no_consent", "refused")
-            return redirect(_work_url(), 303)
-        except NotAllowed as refused:  # the case moved on since the page was shown
-            log.info("case %s: %s refused: %s", access.case.reference, key, refused)
-            flash("work_not_now", "refused")
+        category, said = run_action(desk_for(uow), key, access.case, access.advisor, form.data)
+        if category == "refused":
+            flash(said, category)
             return redirect(_work_url(), 303)
         uow.commit()
         reference = access.case.reference
     svc.wake_delivery_for(reference)
-    flash(f"work_{key}_done", "done")
+    flash(said, category)
     return redirect(_work_url(), 303)
+
+
+def run_action(
+    desk: Desk,
+    key: str,
+    case: Case,
+    advisor: Advisor,
+    data: dict[str, Any],
+    actions: Mapping[str, Action] = ACTIONS,
+) -> tuple[str, str]:
+    """Run one action's command: ("done", its word) or ("refused", why); the caller commits.
+
+    Shared by the work page and the signed-in case page (forms.staff_cases).
+    """
+    try:
+        actions[key].run(desk, case, advisor, data)
+    except consent.ConsentRequired:
+        return "refused", "work_no_consent"
+    except NotAllowed as refused:  # the case moved on since the page was shown
+        log.info("case %s: %s refused: %s", case.reference, key, refused)
+        return "refused", "work_not_now"
+    return "done", f"work_{key}_done"

@@ -229,7 +229,10 @@ def words(language: str) -> dict[str, str]:
 @functools.cache
 def _merged(language: str) -> dict[str, str]:
     from forms.words_client import CLIENT_TEXT
+    from forms.words_portal import PORTAL_TEXT
+    from forms.words_sign_in import SIGN_IN_TEXT
     from forms.words_staff import STAFF_TEXT
 
-    merged = {**TEXT[language], **CLIENT_TEXT[language], **STAFF_TEXT[language]}
+    merged = {**TEXT[language], **CLIENT_TEXT[language], **STAFF_TEXT[language],
+              **SIGN_IN_TEXT[language], **PORTAL_TEXT[language]}  # fmt: skip
     return merged

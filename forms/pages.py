@@ -1,4 +1,4 @@
-"""Small pages: health, errors, and the places later issues fill (staff)."""
+"""Small pages: health and errors."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from workflow.db import check_connection
 
 def install(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/medewerkers/zaken/<reference>", "staff_case", staff_case)
     app.register_error_handler(404, not_found)
     app.register_error_handler(429, too_many)
 
@@ -25,11 +24,6 @@ def healthz() -> Any:
     except Exception:  # any database failure means: not healthy
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
-
-
-def staff_case(reference: str) -> str:
-    t = words(g.language)
-    return render_template("message.html", t=t, title=t["staff_title"], text=t["staff_soon"])
 
 
 def not_found(error: HTTPException) -> tuple[str, int]:

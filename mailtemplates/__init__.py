@@ -78,6 +78,7 @@ STAFF_TEMPLATE_NAMES = (
     "signal_raised",
     "case_withdrawn",
     "work_link",
+    "sign_in_link",  # about no case: no reference in its context, subject or footer
 )
 CLIENT_TEMPLATE_NAMES = (
     "acknowledgement",

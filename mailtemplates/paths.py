@@ -188,6 +188,10 @@ _TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
         "nl": "de nieuwe link voor de vertrouwenspersoon",
         "en": "the new link for the advisor",
     },
+    "sign_in_link": {
+        "nl": "de inloglink voor de medewerker",
+        "en": "the sign-in link for the staff member",
+    },
     "consent_request": {
         "nl": "de vraag om toestemming aan de cliënt",
         "en": "the request for permission to the client",

@@ -40,6 +40,7 @@ WORK_URL = "http://127.0.0.1:8000/werk/d29yaw"
 DOSSIER_URL = "http://127.0.0.1:8000/dossier/Zm9vYmFy"
 CONSENT_URL = "http://127.0.0.1:8000/toestemming/Y29uc2VudA"
 EVALUATION_URL = "http://127.0.0.1:8000/evaluatie/ZXZhbHVhdGU"
+SIGN_IN_URL = "http://127.0.0.1:8000/medewerkers/inloggen/c2lnbiBpbg"
 ORGANISATION = "Versa Welzijn"
 # What "nothing happens until you press the button" starts with in each language;
 # the consent mail names the button ("Yes"), so the phrase stops before it.
@@ -205,6 +206,12 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "work_url": WORK_URL,
         "expires_at": datetime(2026, 12, 14, 16, 0, tzinfo=UTC),
     },
+    # About no case: the outbox passes reference=None, and the template must not use it.
+    "sign_in_link": {
+        "staff_name": "Anna Jansen",
+        "sign_in_url": SIGN_IN_URL,
+        "expires_at": datetime(2026, 12, 14, 16, 0, tzinfo=UTC),
+    },
     "consent_request": {
         "reference": REFERENCE,
         "organisation_name": ORGANISATION,
@@ -287,6 +294,7 @@ SNAPSHOTS: Mapping[str, tuple[str, Mapping[str, object]]] = {
     "evaluation_request.reminder": ("evaluation_request", {"is_reminder": True}),
 }
 STAFF_TEMPLATES = STAFF_TEMPLATE_NAMES
+CASELESS_TEMPLATES = ("sign_in_link",)  # mails about no case: no reference, no case link
 # Every link that opens a page with a button, by template: the mail must say so.
 BUTTON_LINKS = (
     ("assignment", "accept_url"),
@@ -297,6 +305,7 @@ BUTTON_LINKS = (
     ("consent_answered", "work_url"),
     ("deadline_reminder", "work_url"),
     ("work_link", "work_url"),
+    ("sign_in_link", "sign_in_url"),
     ("consent_request", "consent_url"),
     ("advisor_message", "dossier_url"),
     ("evaluation_request", "evaluation_url"),
@@ -356,7 +365,10 @@ def test_mail_matches_its_snapshot(stem: str, language: str) -> None:
 @pytest.mark.parametrize(("name", "language"), ALL_MAILS)
 def test_subject_is_one_line_with_the_reference(name: str, language: str) -> None:
     subject = _render(name, language).subject
-    assert f"[{REFERENCE}]" in subject
+    if name in CASELESS_TEMPLATES:
+        assert "[" not in subject and "VP-" not in subject
+    else:
+        assert f"[{REFERENCE}]" in subject
     assert "\n" not in subject and "\r" not in subject
     assert subject == subject.strip()
 
@@ -400,6 +412,8 @@ def test_staff_mail_carries_no_client_data_even_when_passed(name: str, language:
         assert value not in mail.subject
         assert value not in mail.text
         assert value not in mail.html
+    if name in CASELESS_TEMPLATES:
+        return
     assert CASE_URL in mail.text
     assert f'href="{CASE_URL}"' in mail.html
 
@@ -934,3 +948,15 @@ def test_deadline_reminder_counts_the_days_left(days_left: int, index: int, lang
     assert phrases[index] in mail.text and phrases[index] in mail.html
     four_weeks = {"nl": "ten hoogste 4 weken", "en": "by at most 4 weeks"}[language]
     assert four_weeks in _words(mail.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_in_link_renders_as_the_outbox_passes_it_without_a_reference(language: str) -> None:
+    mail = _render("sign_in_link", language, reference=None)
+    assert mail == _render("sign_in_link", language)
+    for part in (mail.subject, mail.text, mail.html):
+        assert "None" not in part and "VP-" not in part
+    until = {"nl": "maandag 14 december 2026 om 17:00", "en": "Monday 14 December 2026 at 17:00"}
+    once = {"nl": "De link werkt één keer", "en": "The link works once"}[language]
+    for part in (_words(mail.text), _words(mail.html)):
+        assert until[language] in part and once in part

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from workflow.organisations import (
     set_casework_rules,
 )
 from workflow.outbox import due_ids, make_all_due
+from workflow.staff_auth import MIN_PASSWORD_LENGTH, set_password
 
 
 def database() -> Database:
@@ -30,6 +32,9 @@ def database() -> Database:
 def register(main: click.Group) -> None:
     for command in (demo, org, advisor, outbox, list_cases, show_case, tick):
         main.add_command(command)
+    from vertrouwd import cli_staff  # gets the `advisor` group handed over, never imports us
+
+    cli_staff.register(main, advisor)
 
 
 @click.command()
@@ -144,10 +149,9 @@ def advisor_add(
     password_stdin: bool,
 ) -> None:
     """Add a staff member (an existing mail address gets the organisation added)."""
-    if password_stdin:
-        raise BadArgument("--password-stdin: staff sign-in comes with the staff pages (issue 5)")
+    password = _password_from_stdin() if password_stdin else None
     with database().unit_of_work() as uow:
-        add_advisor(
+        staff = add_advisor(
             uow.session,
             organisation_slug=organisation,
             name=name,
@@ -157,8 +161,25 @@ def advisor_add(
             now=now(),
             languages=languages,
         )
+        if password is not None:
+            set_password(staff, password)
         uow.commit()
     click.echo(f"{role} {email.lower()} serves {organisation}")
+    if password is not None:
+        click.echo(f"password set for {staff.email}")
+
+
+def _password_from_stdin() -> str:
+    """One line from stdin (without echo on a terminal), checked before anything is stored."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+    else:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadArgument(
+            f"--password-stdin: a password needs at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    return password
 
 
 @click.group()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from workflow import reminders, states, tokens
 from workflow.cases import record, transition
 from workflow.crypto import Vault
-from workflow.models import Advisor, Case, Organisation, advisor_organisations
+from workflow.models import Absence, Advisor, Case, Organisation, advisor_organisations
 from workflow.outbox import Postman
 from workflow.routing import Candidate, RoleRules, RoutingDecision, choose_advisor
 
@@ -24,8 +25,11 @@ def rules_of(organisation: Organisation) -> RoleRules:
     )
 
 
-def candidates_for(session: Session, organisation: Organisation) -> list[Candidate]:
-    """The organisation's staff with their current load of open cases (in any organisation)."""
+def candidates_for(session: Session, organisation: Organisation, now: datetime) -> list[Candidate]:
+    """The organisation's staff with their current load of open cases (in any organisation).
+
+    Someone on leave today counts as not available: they get no new case.
+    """
     load = (
         select(Case.advisor_id, func.count(Case.id).label("open_cases"))
         .where(Case.state.in_(states.OPEN_STATES), Case.advisor_id.is_not(None))
@@ -38,7 +42,13 @@ def candidates_for(session: Session, organisation: Organisation) -> list[Candida
         .outerjoin(load, load.c.advisor_id == Advisor.id)
         .where(Organisation.id == organisation.id)
     ).all()
-    return [Candidate(a.id, a.role, a.gender, a.is_active, int(n)) for a, n in rows]
+    today = now.astimezone(ZoneInfo(organisation.timezone)).date()
+    away = set(session.scalars(
+        select(Absence.advisor_id).where(Absence.starts_on <= today, Absence.ends_on >= today)
+    ))  # fmt: skip
+    return [
+        Candidate(a.id, a.role, a.gender, a.is_active and a.id not in away, int(n)) for a, n in rows
+    ]
 
 
 def coordinators_of(session: Session, organisation: Organisation) -> list[Advisor]:
@@ -71,7 +81,7 @@ def assign(
         rules_of(organisation),
         case.kind,
         case.preferred_gender,
-        candidates_for(session, organisation),
+        candidates_for(session, organisation, now),
         excluded,
     )
     if decision.advisor_id is None:

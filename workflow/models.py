@@ -6,12 +6,13 @@ Columns ending in `_enc` hold Fernet ciphertext (see workflow.crypto); columns e
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -111,6 +112,9 @@ class Advisor(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     languages: Mapped[str] = mapped_column(String(64), default="nl")
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled_at: Mapped[datetime | None] = utc_column(nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # no code used twice
     created_at: Mapped[datetime] = utc_column()
 
     organisations: Mapped[list[Organisation]] = relationship(
@@ -316,6 +320,60 @@ class Evaluation(Base):
     advice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class StaffToken(Base):
+    """A one-time sign-in link for staff: only the hash is stored."""
+
+    __tablename__ = "staff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = utc_column()
+    expires_at: Mapped[datetime] = utc_column()
+    used_at: Mapped[datetime | None] = utc_column(nullable=True)
+
+
+class SignInAttempt(Base):
+    """A failed sign-in, by keyed hash of the account and of the address: for throttling."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index("ix_sign_in_attempts_key_hash_at", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = utc_column()
+
+
+class AuditEntry(Base):
+    """Who saw or did what to a case, and when: no content, no address. Append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = utc_column()
+    staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    staff_role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    case_reference: Mapped[str | None] = mapped_column(String(20), index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Absence(Base):
+    """A period an advisor is away (leave): routing gives them no new cases then."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
 class OutboxMail(Base):
     """An outgoing mail, written in the same transaction as the change that causes it."""
 
@@ -394,9 +452,11 @@ class MailboxLock(Base):
 
 
 __all__ = [
+    "Absence",
     "AccessToken",
     "Advisor",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseExclusion",
@@ -411,6 +471,8 @@ __all__ = [
     "OutboxMail",
     "Person",
     "Reminder",
+    "SignInAttempt",
     "Signal",
+    "StaffToken",
     "advisor_organisations",
 ]

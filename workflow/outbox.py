@@ -75,20 +75,28 @@ class Postman:
         session: Session,
         vault: Vault,
         *,
-        case: Case,
+        case: Case | None,
         template: str,
         language: str,
         recipient: str,
         context: Mapping[str, object],
         now: datetime,
     ) -> OutboxMail:
-        """Render and add one mail to the session; it leaves when the transaction commits."""
-        rendered = self.render(template, language, {"reference": case.reference, **context})
-        message_id = signed_message_id(vault, case.reference, self.domain)
-        reply_to = self.reply_address(vault, case.reference)
+        """Render and add one mail to the session; it leaves when the transaction commits.
+
+        A mail about no case (a staff sign-in link) has no reference and cannot be threaded.
+        """
+        reference = case.reference if case is not None else None
+        rendered = self.render(template, language, {"reference": reference, **context})
+        if reference is None:
+            message_id = f"<{secrets.token_hex(16)}@{self.domain}>"
+            reply_to = self.mail_from
+        else:
+            message_id = signed_message_id(vault, reference, self.domain)
+            reply_to = self.reply_address(vault, reference)
         message = self._compose(rendered, recipient, message_id, reply_to, language, now)
         row = OutboxMail(
-            case_id=case.id,
+            case_id=case.id if case is not None else None,
             template=template,
             message_id=message_id,
             recipient_enc=vault.seal(recipient),

@@ -1,0 +1,101 @@
+"""Who may see which case, and the audit log of every view and action.
+
+An advisor (vertrouwenspersoon or chair) sees their own cases; a committee chair also the
+formal complaints of their organisations (the legal term is theirs to keep); a coordinator
+the cases of the organisations they coordinate; an admin manages organisations and staff
+and sees no case. A case someone may not see does not exist for them (the web answers 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import case as when
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workflow import states
+from workflow.models import Advisor, AuditEntry, Case, advisor_organisations
+from workflow.routing import HANDLING_ROLES
+
+HANDLING = frozenset(HANDLING_ROLES)
+
+
+def _organisation_ids(staff: Advisor) -> list[int]:
+    return [organisation.id for organisation in staff.organisations]
+
+
+def can_see(staff: Advisor, case: Case) -> bool:
+    if not staff.is_active:
+        return False
+    if staff.role in HANDLING:
+        return case.advisor_id == staff.id or _keeps_the_term(staff, case)
+    if staff.role == "coordinator":
+        return case.organisation_id in _organisation_ids(staff)
+    return False
+
+
+def _keeps_the_term(staff: Advisor, case: Case) -> bool:
+    """A chair of the organisation's committee, once a formal complaint was filed."""
+    return (
+        staff.role == "chair"
+        and case.complaint_filed_at is not None
+        and case.organisation_id in _organisation_ids(staff)
+    )
+
+
+def case_for(session: Session, staff: Advisor, reference: str) -> Case | None:
+    """The case by reference, or None when it does not exist or is not theirs to see."""
+    found = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    return found if found is not None and can_see(staff, found) else None
+
+
+def cases_of(session: Session, staff: Advisor, *, open_only: bool = True) -> Sequence[Case]:
+    """The cases on someone's list: urgent first, then what waits longest."""
+    statement = select(Case)
+    if not staff.is_active:  # as in can_see: a deactivated account sees nothing
+        return []
+    if staff.role in HANDLING:
+        mine = Case.advisor_id == staff.id
+        if staff.role == "chair":
+            mine = or_(mine, Case.complaint_filed_at.is_not(None)
+                       & Case.organisation_id.in_(_organisation_ids(staff)))  # fmt: skip
+        statement = statement.where(mine)
+    elif staff.role == "coordinator":
+        coordinated = select(advisor_organisations.c.organisation_id).where(
+            advisor_organisations.c.advisor_id == staff.id
+        )
+        statement = statement.where(Case.organisation_id.in_(coordinated))
+    else:
+        return []
+    if open_only:
+        statement = statement.where(Case.state.in_(states.OPEN_STATES))
+    order = when((Case.is_urgent.is_(True), 0), else_=1)
+    return list(session.scalars(statement.order_by(order, Case.updated_at, Case.id)))
+
+
+def audit(
+    session: Session,
+    staff: Advisor | None,
+    action: str,
+    now: datetime,
+    *,
+    reference: str | None = None,
+    detail: str = "",
+) -> None:
+    """Append who did what (never content, never a client address)."""
+    session.add(AuditEntry(
+        at=now, staff_id=staff.id if staff else None,
+        staff_role=staff.role if staff else "system", action=action,
+        case_reference=reference, detail=detail[:200],
+    ))  # fmt: skip
+
+
+def audit_trail(
+    session: Session, *, reference: str | None = None, limit: int = 1000
+) -> Sequence[AuditEntry]:
+    statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if reference is not None:
+        statement = statement.where(AuditEntry.case_reference == reference)
+    return list(session.scalars(statement))
