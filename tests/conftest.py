@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from forms import create_app, utc_now
@@ -20,13 +21,14 @@ from mailtemplates import render
 from tests.servers import SmtpSink, free_port
 from workers.delivery import Courier
 from workflow.crypto import Vault
-from workflow.db import Database, make_engine
+from workflow.db import Database, UnitOfWork, make_engine
+from workflow.desk import Desk
 from workflow.migrate import upgrade
 from workflow.organisations import add_advisor, add_organisation
 from workflow.outbox import Postman
 from workflow.settings import Settings, load_settings
 
-pytest_plugins = ["tests.fixtures_servers"]
+pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_browser"]
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -166,6 +168,32 @@ def web_app(
 
 
 @dataclass
+class Web:
+    """The web app for Flask's test client, on the test's clock."""
+
+    app: Flask
+    database: Database
+    clock: Clock
+    enqueued: Enqueued
+
+    @property
+    def postman(self) -> Postman:
+        return self.app.extensions["vertrouwd"].postman
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    def desk(self, uow: UnitOfWork) -> Desk:
+        return Desk(uow, self.postman, self.clock())
+
+
+@pytest.fixture
+def web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
+    with web_app(tmp_path, clock) as built:
+        yield Web(built.app, built.database, clock, built.enqueued)
+
+
+@dataclass
 class LiveWeb:
     """The real web app served over HTTP on a free port, for browsers and HTTP clients."""
 
@@ -175,25 +203,42 @@ class LiveWeb:
     courier: Courier
     enqueued: Enqueued
 
+    @property
+    def postman(self) -> Postman:
+        """A postman like the app's own: for writing cases as the app would."""
+        settings = self.settings
+        return Postman(render=render, mail_from=settings.mail_from, base_url=settings.base_url)
+
+
+@contextmanager
+def served(app: Flask, port: int) -> Iterator[str]:
+    """The app over HTTP on 127.0.0.1:`port`, in a thread, for the block; its URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
 
 @pytest.fixture
 def live_web(tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[LiveWeb]:
     """SQLite, the demo-like organisation, SMTP to the sink; mail leaves by `courier`."""
     port = free_port()
-    with web_app(
-        tmp_path,
-        BASE_URL=f"http://127.0.0.1:{port}",
-        SMTP_HOST=smtp_sink.host,
-        SMTP_PORT=str(smtp_sink.port),
-    ) as built:
-        server = make_server("127.0.0.1", port, built.app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+    with (
+        web_app(
+            tmp_path,
+            BASE_URL=f"http://127.0.0.1:{port}",
+            SMTP_HOST=smtp_sink.host,
+            SMTP_PORT=str(smtp_sink.port),
+        ) as built,
+        served(built.app, port) as url,
+    ):
         settings, database = built.settings, built.database
         courier = Courier(database, settings.smtp, settings.mail_from)
-        yield LiveWeb(f"http://127.0.0.1:{port}", database, settings, courier, built.enqueued)
-        server.shutdown()
-        thread.join(timeout=5)
+        yield LiveWeb(url, database, settings, courier, built.enqueued)
 
 
 def poll(predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:

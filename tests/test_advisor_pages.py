@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from forms.words_staff import STAFF_TEXT
-from tests.conftest import Clock, Enqueued, web_app
+from tests.conftest import Web
 from tests.outbox_reading import link_in_last_mail, templates_to
 from workflow import tokens
 from workflow.cases import find_by_reference
 from workflow.casework import withdraw_case
 from workflow.consent import answer_consent
-from workflow.db import Database, UnitOfWork
-from workflow.desk import Desk
+from workflow.db import Database
 from workflow.intake import OpenCase, open_case
 from workflow.models import AccessToken, Advisor, Case, Consent, Event, Message, OutboxMail
 from workflow.organisations import add_advisor
@@ -28,23 +23,6 @@ from workflow.organisations import add_advisor
 NL, EN = STAFF_TEXT["nl"], STAFF_TEXT["en"]
 ANNA, BEA, CLIENT = "anna@example.org", "bea@example.org", "fatima@example.net"
 DESCRIPTION = "Mijn begeleider maakt steeds grapjes over mijn lichaam."
-
-
-@dataclass
-class Web:
-    app: Flask
-    database: Database
-    clock: Clock
-    enqueued: Enqueued
-
-    def desk(self, uow: UnitOfWork) -> Desk:
-        return Desk(uow, self.app.extensions["vertrouwd"].postman, self.clock())
-
-
-@pytest.fixture
-def web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
-    with web_app(tmp_path, clock) as built:
-        yield Web(built.app, built.database, clock, built.enqueued)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -55,7 +33,7 @@ def open_assigned_case(web: Web, name: str = "Fatima") -> str:
     command = OpenCase(organisation_slug="versa", channel="web", kind="conduct",
                        preferred_gender="female", language="nl", description=DESCRIPTION,
                        name=name, email=CLIENT)  # fmt: skip
-    postman = web.app.extensions["vertrouwd"].postman
+    postman = web.postman
     with web.database.unit_of_work() as uow:
         return open_case(uow, postman, command, web.clock()).reference
 
@@ -124,7 +102,7 @@ def field_errors(page: str) -> list[str]:
 
 
 def test_every_get_changes_nothing(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     task = link_in_last_mail(web.database, ANNA, "taak")
     before = snapshot(web.database)
@@ -149,7 +127,7 @@ def test_every_get_changes_nothing(web: Web) -> None:
 
 
 def test_accepting_by_post_accepts_and_mails_the_work_link(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     path = f"/taak/{link_in_last_mail(web.database, ANNA, 'taak')}/accepteren"
     web.enqueued.clear()
@@ -166,7 +144,7 @@ def test_declining_with_a_reason_gives_the_case_to_the_next_advisor(web: Web) ->
         add_advisor(uow.session, organisation_slug="versa", name="Bea", email=BEA,
                     gender="female", now=web.clock())  # fmt: skip
         uow.commit()
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     path = f"/taak/{link_in_last_mail(web.database, ANNA, 'taak')}/weigeren"
 
@@ -187,7 +165,7 @@ def test_declining_with_a_reason_gives_the_case_to_the_next_advisor(web: Web) ->
 
 
 def test_a_spent_task_link_answers_404(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     task = link_in_last_mail(web.database, ANNA, "taak")
     accept(web, client, reference)
@@ -199,7 +177,7 @@ def test_a_spent_task_link_answers_404(web: Web) -> None:
 
 
 def test_a_post_without_csrf_token_changes_nothing(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     task = link_in_last_mail(web.database, ANNA, "taak")
     before = snapshot(web.database)
@@ -215,7 +193,7 @@ def test_a_post_without_csrf_token_changes_nothing(web: Web) -> None:
 
 
 def test_another_advisors_work_link_answers_404(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     with web.database.unit_of_work() as uow:
@@ -225,7 +203,7 @@ def test_another_advisors_work_link_answers_404(web: Web) -> None:
         karims = tokens.issue(uow.session, uow.vault, case, "work", web.clock(),
                               tokens.WORK_LIFETIME, advisor_id=karim)  # fmt: skip
         uow.commit()
-    other = web.app.test_client()
+    other = web.client()
     assert other.get(f"/werk/{karims.token}").status_code == 404
     assert other.get("/werk").status_code == 404  # no session, no page
     web.clock.advance(days=8)  # expired too: still not Karim's case, so no new link either
@@ -233,7 +211,7 @@ def test_another_advisors_work_link_answers_404(web: Web) -> None:
 
 
 def test_a_session_for_a_case_no_longer_theirs_answers_404(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     token = csrf(client, "/werk")
@@ -250,7 +228,7 @@ def test_a_session_for_a_case_no_longer_theirs_answers_404(web: Web) -> None:
 
 def test_entering_another_case_ends_the_forms_of_the_first(web: Web) -> None:
     """Two cases in two tabs: a form of the first may never act on the second."""
-    client = web.app.test_client()
+    client = web.client()
     first = open_assigned_case(web)
     accept(web, client, first)
     token_of_first = csrf(client, "/werk")
@@ -264,7 +242,7 @@ def test_entering_another_case_ends_the_forms_of_the_first(web: Web) -> None:
 
 
 def test_work_pages_are_not_cached_and_send_no_referrer(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     task = link_in_last_mail(web.database, ANNA, "taak")
     responses = [client.get(f"/taak/{task}/accepteren")]
@@ -279,7 +257,7 @@ def test_work_pages_are_not_cached_and_send_no_referrer(web: Web) -> None:
 
 
 def test_consent_gates_acting_on_behalf(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     assert NL["work_first_contact_done"] in act(client, "first_contact")
@@ -308,7 +286,7 @@ def test_consent_gates_acting_on_behalf(web: Web) -> None:
 
 
 def test_writing_extending_and_breaking_confidentiality(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     page = act(client, "write", text="Wanneer kan ik u bellen?", awaits="y")
@@ -332,7 +310,7 @@ def test_writing_extending_and_breaking_confidentiality(web: Web) -> None:
 
 
 def test_closing_mails_the_evaluation(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     page = act(client, "close", outcome="resolved", support_form="listening",
@@ -351,7 +329,7 @@ def test_closing_mails_the_evaluation(web: Web) -> None:
     ],
 )
 def test_errors_name_the_field(web: Web, lang: str, expected: list[str]) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     accept(web, client, reference)
     before = snapshot(web.database)
@@ -373,7 +351,7 @@ def test_errors_name_the_field(web: Web, lang: str, expected: list[str]) -> None
 
 
 def test_an_expired_link_offers_a_new_one_by_post(web: Web) -> None:
-    client = web.app.test_client()
+    client = web.client()
     reference = open_assigned_case(web)
     old = accept(web, client, reference)
     web.clock.advance(days=8)

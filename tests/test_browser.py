@@ -1,53 +1,36 @@
 """The public pages in a real headless Chromium: without JavaScript, in two languages, with axe.
 
-Chromium is the Debian package (`apt-get install -y chromium`), driven by Playwright through
-`executable_path`; `playwright install` is never needed. axe-core comes bundled with
-axe-playwright-python and checks every public page against WCAG 2.1 A and AA.
+The browser and its pages are fixtures of tests/fixtures_browser.py. axe-core comes bundled
+with axe-playwright-python and checks every page against WCAG 2.1 A and AA; the helpers here
+(axe, going to a page, pressing a button) serve the other browser test modules too.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
-    Browser,
-    BrowserContext,
     Page,
     Response,
     expect,
-    sync_playwright,
 )
 from sqlalchemy import func, select
 
 from forms.i18n import TEXT
 from tests.conftest import LiveWeb
-from tests.servers import ReceivedMail, SmtpSink, wait_until
+from tests.servers import ReceivedMail, SmtpSink
 from workflow.models import Case
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 REFERENCE = re.compile(r"VP-\d{4}-\d{4}")
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -57,98 +40,6 @@ NL, EN = TEXT["nl"], TEXT["en"]
 CLIENT_NAME = "Sanne Vermeulen-Testpersoon"
 CLIENT_EMAIL = "sanne.vermeulen@example.net"
 DESCRIPTION = "Mijn begeleider schreeuwt tegen mij tijdens het avondeten in de woongroep."
-
-
-# --- browser fixtures -------------------------------------------------------------------------
-
-
-def _processes() -> dict[int, tuple[str, str, int]]:
-    """Every process: pid -> (name, state, parent pid), read from /proc."""
-    table = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # gone meanwhile
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
-        table[int(stat.parent.name)] = (name, state, int(ppid))
-    return table
-
-
-def _our_chromium_processes() -> set[int]:
-    """Running (not zombie) Chromium processes that descend from this test process."""
-    table, me, found = _processes(), os.getpid(), set()
-    for pid, (name, state, ppid) in table.items():
-        if state == "Z" or not name.startswith("chrom"):
-            continue
-        ancestor = ppid
-        while ancestor not in (0, 1) and ancestor in table:
-            if ancestor == me:
-                found.add(pid)
-                break
-            ancestor = table[ancestor][2]
-    return found
-
-
-def _still_running(pids: set[int]) -> set[int]:
-    table = _processes()
-    return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the module; at the end none of its processes may still run."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: install it with: apt-get install -y chromium", pytrace=False
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        started = _our_chromium_processes()
-        assert started, "Chromium was launched but no process of it was found"
-        try:
-            yield chromium
-        finally:
-            started |= _our_chromium_processes()  # renderers started along the way
-            chromium.close()
-    try:
-        wait_until(lambda: not _still_running(started), 10, what="Chromium to exit")
-    except TimeoutError:
-        left = _still_running(started)
-        for pid in left:  # only processes this fixture started
-            os.kill(pid, signal.SIGKILL)
-        pytest.fail(f"Chromium processes were left running: {sorted(left)}")
-
-
-def _page_in(context: BrowserContext) -> Page:
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh context (no cookies, no cache) and page, with JavaScript as usual."""
-    context = browser.new_context(locale="nl-NL")
-    try:
-        yield _page_in(context)
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def page_without_js(browser: Browser) -> Iterator[Page]:
-    """A fresh page that runs no JavaScript at all: the form must work like this."""
-    context = browser.new_context(locale="nl-NL", java_script_enabled=False)
-    try:
-        page = _page_in(context)
-        page.set_content("<title>off</title><script>document.title = 'on'</script>")
-        assert page.title() == "off", "JavaScript still runs in this context"
-        yield page
-    finally:
-        context.close()
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -273,6 +164,25 @@ def assert_accessible(page: Page, what: str) -> None:
     assert not violations, f"axe found WCAG 2.1 AA violations on {what}:\n{describe(violations)}"
 
 
+def assert_no_wcag_violations(page: Page, what: str) -> None:
+    """Every id the page refers to exists, and axe finds nothing: `what` names the page."""
+    assert_references_resolve(page)
+    assert_accessible(page, f"{what} ({page.url})")
+
+
+def goto(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+
+
+def press(page: Page, button: str) -> Response:
+    """Press a button that posts and wait for the page it leads to; the POST's response."""
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name=button).click()
+    page.wait_for_load_state("load")
+    return answer.value
+
+
 # --- the client's path, without JavaScript ----------------------------------------------------
 
 
@@ -386,12 +296,8 @@ def test_anonymous_client_gets_a_dossier_link_and_code(
 # --- axe-core on every public page ------------------------------------------------------------
 
 
-def _goto(path: str, status: int = 200) -> Callable[[Page, LiveWeb], None]:
-    def visit(page: Page, live_web: LiveWeb) -> None:
-        response = page.goto(f"{live_web.url}{path}")
-        assert response is not None and response.status == status
-
-    return visit
+def _visit(path: str, status: int = 200) -> Callable[[Page, LiveWeb], None]:
+    return lambda page, live_web: goto(page, f"{live_web.url}{path}", status)
 
 
 def _failed_submit(lang: str | None) -> Callable[[Page, LiveWeb], None]:
@@ -430,12 +336,11 @@ def _dossier(page: Page, live_web: LiveWeb) -> None:
     _anonymous_thanks(page, live_web)
     href = page.locator(".dossier-link").get_attribute("href")
     assert href is not None
-    response = page.goto(href)
-    assert response is not None and response.status == 200
+    goto(page, href)
 
 
 def _invalid_dossier(page: Page, live_web: LiveWeb) -> None:
-    _goto("/dossier/not-a-real-token-1234567890", 404)(page, live_web)
+    _visit("/dossier/not-a-real-token-1234567890", 404)(page, live_web)
 
 
 def _choice_page(with_errors: bool) -> Callable[[Page, LiveWeb], None]:
@@ -455,7 +360,7 @@ def _choice_page(with_errors: bool) -> Callable[[Page, LiveWeb], None]:
             issued = tokens.issue(uow.session, uow.vault, case, "choose", datetime.now(UTC),
                                   tokens.CHOOSE_LIFETIME)  # fmt: skip
             uow.commit()
-        _goto(f"/kiezen/{issued.token}")(page, live_web)
+        _visit(f"/kiezen/{issued.token}")(page, live_web)
         if with_errors:
             with page.expect_navigation():
                 page.locator("button[type=submit]").click()
@@ -465,18 +370,18 @@ def _choice_page(with_errors: bool) -> Callable[[Page, LiveWeb], None]:
 
 
 PUBLIC_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
-    "index": _goto("/"),
-    "index-en": _goto("/?lang=en"),
-    "form": _goto("/melden/versa"),
-    "form-en": _goto("/melden/versa?lang=en"),
+    "index": _visit("/"),
+    "index-en": _visit("/?lang=en"),
+    "form": _visit("/melden/versa"),
+    "form-en": _visit("/melden/versa?lang=en"),
     "form-errors": _failed_submit(None),
     "form-errors-en": _failed_submit("en"),
     "thanks-named": _thanks(Report(wish="female", name=CLIENT_NAME, email=CLIENT_EMAIL)),
     "thanks-named-en": _thanks(Report(wish="female", email=CLIENT_EMAIL), "en"),
     "thanks-anonymous": _anonymous_thanks,
     "thanks-finding-advisor": _finding_advisor,
-    "not-found": _goto("/bestaat-niet", 404),
-    "not-found-organisation": _goto("/melden/onbekend?lang=en", 404),
+    "not-found": _visit("/bestaat-niet", 404),
+    "not-found-organisation": _visit("/melden/onbekend?lang=en", 404),
     "dossier": _dossier,
     "dossier-invalid": _invalid_dossier,
     "choose": _choice_page(with_errors=False),
@@ -487,8 +392,7 @@ PUBLIC_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_page_has_no_wcag_violations(page: Page, live_web: LiveWeb, name: str) -> None:
     PUBLIC_PAGES[name](page, live_web)
-    assert_references_resolve(page)
-    assert_accessible(page, f"{name} ({page.url})")
+    assert_no_wcag_violations(page, name)
 
 
 def test_healthz_is_json(page: Page, live_web: LiveWeb) -> None:

@@ -1,6 +1,7 @@
 """The client's casework pages in a real headless Chromium: axe-core in two languages, no JS.
 
-The fixtures and helpers are those of tests/test_browser.py (one Chromium per module).
+The browser and its pages are fixtures (tests/fixtures_browser.py, one Chromium per module);
+the helpers come from tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ import pytest
 from playwright.sync_api import Page
 
 from forms.i18n import words
-from mailtemplates import render
-from tests import test_browser as ui
 from tests.conftest import Clock, LiveWeb
 from tests.outbox_reading import link_in_last_mail
-from tests.test_browser import assert_accessible, assert_references_resolve
+from tests.test_browser import assert_no_wcag_violations, goto
 from tests.test_dossier import (
     CLIENT,
     case_awaiting_consent,
@@ -30,9 +29,6 @@ from workflow.models import Consent
 from workflow.outbox import Postman
 
 pytestmark = pytest.mark.browser
-
-# The Chromium fixtures of test_browser.py, used here under the same names.
-browser, page, page_without_js = ui.browser, ui.page, ui.page_without_js
 
 
 @dataclass(frozen=True)
@@ -52,14 +48,7 @@ class World:
 
 @pytest.fixture
 def world(live_web: LiveWeb) -> World:
-    settings = live_web.settings
-    postman = Postman(render=render, mail_from=settings.mail_from, base_url=settings.base_url)
-    return World(live_web, postman, Clock(datetime.now(UTC)))
-
-
-def goto(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
+    return World(live_web, live_web.postman, Clock(datetime.now(UTC)))
 
 
 def press(page: Page, name: str, status: int = 200) -> None:
@@ -161,8 +150,7 @@ CLIENT_PAGES: dict[str, Callable[[World, Page, str], None]] = {
 def test_client_page_has_no_wcag_violations(page: Page, world: World, name: str, lang: str) -> None:
     CLIENT_PAGES[name](world, page, lang)
     assert page.locator("html").get_attribute("lang") == lang
-    assert_references_resolve(page)
-    assert_accessible(page, f"{name} in {lang} ({page.url})")
+    assert_no_wcag_violations(page, f"{name} in {lang}")
 
 
 # --- without JavaScript -----------------------------------------------------------------------

@@ -1,11 +1,9 @@
 """The signed-in staff case pages in a real headless Chromium: axe-core in two languages.
 
-The browser, its pages and the axe helpers come from tests/test_browser.py; pytest finds
-the imported fixtures by name, so their parameters shadow the imports (F811). Signing in
-is not what is tested here: the browser gets a signed session cookie, as after sign-in.
+The browser and its pages are fixtures (tests/fixtures_browser.py); the helpers come from
+tests/test_browser.py. Signing in is not what is tested here: the browser gets a signed
+session cookie, as after sign-in.
 """
-
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -16,26 +14,17 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page
 from sqlalchemy import select
 
 from forms.i18n import words
-from mailtemplates import render
 from tests.conftest import LiveWeb
 from tests.test_advisor_pages import ANNA
-from tests.test_browser import (  # noqa: F401  (fixtures are found by name)
-    assert_accessible,
-    assert_references_resolve,
-    browser,
-    page,
-    page_without_js,
-)
-from tests.test_browser_advisor import assigned_case
-from workflow import casework, consent
+from tests.test_browser import assert_no_wcag_violations, goto, press
+from tests.test_browser_advisor import assigned_case, work_on
 from workflow.cases import find_by_reference
 from workflow.desk import Desk
 from workflow.models import Advisor
-from workflow.outbox import Postman
 
 pytestmark = pytest.mark.browser
 
@@ -58,24 +47,12 @@ def sign_in(page: Page, live_web: LiveWeb, address: str) -> None:
 def worked_case(live_web: LiveWeb, *, is_urgent: bool = False) -> str:
     """Anna took a case on, wrote (with line breaks), and asked consent; its reference."""
     reference, task = assigned_case(live_web)
-    settings = live_web.settings
-    postman = Postman(render=render, mail_from=settings.mail_from, base_url=settings.base_url)
     with live_web.database.unit_of_work() as uow:
-        desk = Desk(uow, postman, datetime.now(UTC))
-        answered = casework.answer_task(desk, task, "accept")
-        assert answered is not None
-        case, anna = answered.case, answered.advisor
+        desk = Desk(uow, live_web.postman, datetime.now(UTC))
+        case, _ = work_on(desk, task, "Wanneer kan ik u bellen?\nGroet, Anna")
         case.is_urgent = is_urgent
-        casework.write_to_client(desk, case, anna, "Wanneer kan ik u bellen?\nGroet, Anna")
-        consent.ask_consent(desk, case, anna, "contact_manager", what="Een gesprek",
-                            towards="Uw leidinggevende", information="Uw naam")  # fmt: skip
         uow.commit()
     return reference
-
-
-def _goto(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
 
 
 def _home(address: str, lang: str | None) -> Callable[[Page, LiveWeb], None]:
@@ -83,7 +60,7 @@ def _home(address: str, lang: str | None) -> Callable[[Page, LiveWeb], None]:
         worked_case(live_web, is_urgent=True)
         assigned_case(live_web)
         sign_in(page, live_web, address)
-        _goto(page, f"{live_web.url}/medewerkers{f'?lang={lang}' if lang else ''}")
+        goto(page, f"{live_web.url}/medewerkers{f'?lang={lang}' if lang else ''}")
         t = words(lang or "nl")
         assert page.get_by_role("heading", name=t["portal_home_title"]).is_visible()
         assert page.locator("table.cases tbody tr").count() == 2
@@ -95,9 +72,7 @@ def _case(address: str, lang: str | None) -> Callable[[Page, LiveWeb], None]:
     def visit(page: Page, live_web: LiveWeb) -> None:
         reference = worked_case(live_web, is_urgent=True)
         sign_in(page, live_web, address)
-        _goto(
-            page, f"{live_web.url}/medewerkers/zaken/{reference}{f'?lang={lang}' if lang else ''}"
-        )
+        goto(page, f"{live_web.url}/medewerkers/zaken/{reference}{f'?lang={lang}' if lang else ''}")
         t = words(lang or "nl")
         assert page.get_by_role("heading", name=t["portal_timeline"]).is_visible()
 
@@ -114,7 +89,7 @@ def _case_errors(page: Page, live_web: LiveWeb) -> None:
 def _assigned(page: Page, live_web: LiveWeb) -> None:
     reference, _ = assigned_case(live_web)
     sign_in(page, live_web, ANNA)
-    _goto(page, f"{live_web.url}/medewerkers/zaken/{reference}")
+    goto(page, f"{live_web.url}/medewerkers/zaken/{reference}")
     assert page.get_by_role("button", name=NL["portal_accept_submit"]).is_visible()
 
 
@@ -135,15 +110,7 @@ STAFF_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
 @pytest.mark.parametrize("name", list(STAFF_PAGES))
 def test_staff_case_page_has_no_wcag_violations(page: Page, live_web: LiveWeb, name: str) -> None:
     STAFF_PAGES[name](page, live_web)
-    assert_references_resolve(page)
-    assert_accessible(page, f"{name} ({page.url})")
-
-
-def _press(page: Page, button: str) -> Response:
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("load")
-    return answer.value
+    assert_no_wcag_violations(page, name)
 
 
 def test_a_case_is_worked_from_the_list_to_closing_without_javascript(
@@ -152,18 +119,18 @@ def test_a_case_is_worked_from_the_list_to_closing_without_javascript(
     page = page_without_js
     reference, _ = assigned_case(live_web)
     sign_in(page, live_web, ANNA)
-    _goto(page, f"{live_web.url}/medewerkers")
+    goto(page, f"{live_web.url}/medewerkers")
     with page.expect_navigation():
         page.get_by_role("link", name=reference).click()
-    assert _press(page, NL["portal_accept_submit"]).status == 303
+    assert press(page, NL["portal_accept_submit"]).status == 303
     assert page.locator(".notice", has_text=NL["portal_accept_done"]).is_visible()
     assert "Fatima" in page.locator("main").inner_text()
 
-    assert _press(page, NL["work_first_contact_submit"]).status == 303
+    assert press(page, NL["work_first_contact_submit"]).status == 303
     page.get_by_label(NL["work_close_outcome"]).select_option("resolved")
     page.get_by_label(NL["work_close_support_form"]).select_option("listening")
     page.get_by_label(NL["work_close_reason"]).select_option("unwanted_conduct")
-    assert _press(page, NL["work_close_submit"]).status == 303
+    assert press(page, NL["work_close_submit"]).status == 303
     assert page.locator(".notice", has_text=NL["work_close_done"]).is_visible()
     assert NL["portal_state_closing"] in page.locator("main").inner_text()
     with live_web.database.session() as session:

@@ -1,14 +1,11 @@
 """Staff sign-in in a real headless Chromium: axe-core in two languages, TOTP, no JavaScript.
 
-The browser, its pages and the axe helpers come from tests/test_browser.py; pytest finds
-the imported fixtures by name, so their parameters shadow the imports (F811).
+The browser and its pages are fixtures (tests/fixtures_browser.py); the helpers come from
+tests/test_browser.py.
 """
-
-# ruff: noqa: F811
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,19 +15,12 @@ from pathlib import Path
 import pyotp
 import pytest
 from playwright.sync_api import Locator, Page, Response
-from werkzeug.serving import make_server
 
 from forms.i18n import words
-from tests.conftest import web_app
+from tests.conftest import served, web_app
 from tests.servers import free_port
-from tests.test_browser import (  # noqa: F401  (fixtures are found by name)
-    assert_accessible,
-    assert_references_resolve,
-    browser,
-    page,
-    page_without_js,
-)
-from tests.test_staff_sign_in import ANNA, COCO, PASSWORD, WHO, _who, set_password
+from tests.test_browser import assert_no_wcag_violations, goto, press
+from tests.test_staff_sign_in import ANNA, COCO, PASSWORD, WHO, ready_for_sign_in, totp_at
 from workflow import staff_auth
 from workflow.db import Database
 
@@ -49,32 +39,12 @@ class StaffWeb:
 def staff_web(tmp_path: Path) -> Iterator[StaffWeb]:
     port = free_port()
     with web_app(tmp_path, BASE_URL=f"http://127.0.0.1:{port}") as built:
-        built.app.add_url_rule(WHO, "test_who", _who)
-        for address in (ANNA, COCO):
-            set_password(built.database, address)
-        server = make_server("127.0.0.1", port, built.app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield StaffWeb(f"http://127.0.0.1:{port}", built.database)
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        ready_for_sign_in(built.app, built.database)
+        with served(built.app, port) as url:
+            yield StaffWeb(url, built.database)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _goto(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
-
-
-def _press(page: Page, button: str) -> Response:
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("load")
-    return answer.value
 
 
 def _field(page: Page, t: dict[str, str], label: str) -> Locator:
@@ -91,19 +61,10 @@ def _query(lang: str | None, next_path: str | None = None) -> str:
 def _sign_in(page: Page, web: StaffWeb, email: str, lang: str | None = None,
              password: str = PASSWORD, next_path: str | None = None) -> Response:  # fmt: skip
     t = words(lang or "nl")
-    _goto(page, f"{web.url}/medewerkers/inloggen{_query(lang, next_path)}")
+    goto(page, f"{web.url}/medewerkers/inloggen{_query(lang, next_path)}")
     _field(page, t, "signin_email").fill(email)
     _field(page, t, "signin_password").fill(password)
-    return _press(page, t["signin_submit"])
-
-
-def _code(web: StaffWeb, address: str, seconds_later: int = 0) -> str:
-    with web.database.session() as session:
-        advisor = staff_auth.staff_by_email(session, address)
-        assert advisor is not None
-        secret = staff_auth.enrolment_secret(web.database.vault, advisor)
-    assert secret is not None
-    return pyotp.TOTP(secret).at(time.time() + seconds_later)
+    return press(page, t["signin_submit"])
 
 
 def _enrolled(web: StaffWeb, address: str) -> None:
@@ -130,7 +91,7 @@ Visit = Callable[[Page, StaffWeb], None]
 
 
 def _sign_in_page(lang: str | None) -> Visit:
-    return lambda page, web: _goto(page, f"{web.url}/medewerkers/inloggen{_query(lang)}")
+    return lambda page, web: goto(page, f"{web.url}/medewerkers/inloggen{_query(lang)}")
 
 
 def _refused(lang: str | None) -> Visit:
@@ -144,7 +105,7 @@ def _refused(lang: str | None) -> Visit:
 def _empty(lang: str | None) -> Visit:
     def visit(page: Page, web: StaffWeb) -> None:
         _sign_in_page(lang)(page, web)
-        assert _press(page, words(lang or "nl")["signin_submit"]).status == 400
+        assert press(page, words(lang or "nl")["signin_submit"]).status == 400
         assert page.locator(".error-summary").is_visible()
 
     return visit
@@ -155,7 +116,7 @@ def _link_sent(lang: str | None) -> Visit:
         t = words(lang or "nl")
         _sign_in_page(lang)(page, web)
         _field(page, t, "signin_link_email").fill(ANNA)
-        assert _press(page, t["signin_link_submit"]).status == 200
+        assert press(page, t["signin_link_submit"]).status == 200
         assert page.get_by_text(t["signin_link_sent"]).is_visible()
 
     return visit
@@ -163,7 +124,7 @@ def _link_sent(lang: str | None) -> Visit:
 
 def _link_page(lang: str | None) -> Visit:
     def visit(page: Page, web: StaffWeb) -> None:
-        _goto(page, f"{web.url}/medewerkers/inloggen/{_link(web, ANNA)}{_query(lang)}")
+        goto(page, f"{web.url}/medewerkers/inloggen/{_link(web, ANNA)}{_query(lang)}")
         assert page.get_by_role("button", name=words(lang or "nl")["signin_use_submit"]).count()
 
     return visit
@@ -177,7 +138,7 @@ def _enrol(lang: str | None, refused: bool = False) -> Visit:
         assert page.get_by_role("img", name=t["signin_qr_label"]).is_visible()
         if refused:
             _field(page, t, "signin_code").fill("000000")
-            assert _press(page, t["signin_enrol_submit"]).status == 200
+            assert press(page, t["signin_enrol_submit"]).status == 200
 
     return visit
 
@@ -193,7 +154,7 @@ def _second_step(lang: str | None) -> Visit:
 
 def _offered(page: Page, web: StaffWeb) -> None:
     _sign_in(page, web, ANNA, next_path=WHO)
-    _goto(page, f"{web.url}/medewerkers/tweede-stap/instellen")
+    goto(page, f"{web.url}/medewerkers/tweede-stap/instellen")
     assert words("nl")["signin_enrol_offered"] in page.locator("main").inner_text()
 
 
@@ -222,8 +183,7 @@ def test_sign_in_page_has_no_wcag_violations(page: Page, staff_web: StaffWeb, na
     PAGES[name](page, staff_web)
     lang = "en" if name.endswith("-en") else "nl"
     assert page.locator("html").get_attribute("lang") == lang
-    assert_references_resolve(page)
-    assert_accessible(page, f"{name} ({page.url})")
+    assert_no_wcag_violations(page, name)
 
 
 # --- the whole way in, with and without JavaScript -----------------------------------------
@@ -239,17 +199,17 @@ def test_a_coordinator_enrols_and_signs_in_with_a_code(
     assert browser_page.get_by_role("heading", level=1).inner_text() == t["signin_enrol_title"]
     key = browser_page.locator(".secret-key").inner_text().replace(" ", "")
     _field(browser_page, t, "signin_code").fill(pyotp.TOTP(key).at(time.time()))
-    assert _press(browser_page, t["signin_enrol_submit"]).status == 303
+    assert press(browser_page, t["signin_enrol_submit"]).status == 303
     assert browser_page.url == f"{staff_web.url}{WHO}"
     assert browser_page.locator("body").inner_text() == "Coco"
 
-    _goto(browser_page, f"{staff_web.url}/medewerkers/tweede-stap/instellen")
-    assert _press(browser_page, t["signin_sign_out"]).status == 303
+    goto(browser_page, f"{staff_web.url}/medewerkers/tweede-stap/instellen")
+    assert press(browser_page, t["signin_sign_out"]).status == 303
     assert t["signin_signed_out"] in browser_page.locator("main").inner_text()
 
     assert _sign_in(browser_page, staff_web, COCO, next_path=WHO).status == 303
     assert browser_page.get_by_role("heading", level=1).inner_text() == t["signin_code_title"]
     # The code of the next 30-second step: the one used to enrol is never accepted again.
-    _field(browser_page, t, "signin_code").fill(_code(staff_web, COCO, 30))
-    assert _press(browser_page, t["signin_code_submit"]).status == 303
+    _field(browser_page, t, "signin_code").fill(totp_at(staff_web.database, COCO, time.time() + 30))
+    assert press(browser_page, t["signin_code_submit"]).status == 303
     assert browser_page.locator("body").inner_text() == "Coco"

@@ -6,17 +6,13 @@ Links in mail are fetched by scanners: every GET here must leave the database as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from forms.words_client import CLIENT_TEXT
-from tests.conftest import Clock, Enqueued, web_app
+from tests.conftest import Web
 from tests.outbox_reading import link_in_last_mail, mails_to
 from tests.test_dossier import (
     CLIENT,
@@ -30,30 +26,8 @@ from tests.test_dossier import (
 from workflow.consent import ConsentRequired, require_consent
 from workflow.db import Database
 from workflow.models import AccessToken, Case, Consent, Evaluation, Event, OutboxMail
-from workflow.outbox import Postman
 
 NL, EN = CLIENT_TEXT["nl"], CLIENT_TEXT["en"]
-
-
-@dataclass
-class Site:
-    app: Flask
-    database: Database
-    postman: Postman
-    clock: Clock
-    enqueued: Enqueued
-
-    def client(self) -> FlaskClient:
-        return self.app.test_client()
-
-
-@pytest.fixture
-def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
-    with web_app(tmp_path, clock) as built:
-        settings = built.settings
-        postman = Postman(render=built.app.extensions["vertrouwd"].postman.render,
-                          mail_from=settings.mail_from, base_url=settings.base_url)  # fmt: skip
-        yield Site(built.app, built.database, postman, clock, built.enqueued)
 
 
 def snapshot(database: Database) -> tuple[object, ...]:
@@ -79,26 +53,26 @@ def errors(page: str) -> list[str]:
     return re.findall(r'class="error" id="[^"]+">([^<]+)<', page)
 
 
-def consent_case(site: Site) -> tuple[str, int, str]:
+def consent_case(web: Web) -> tuple[str, int, str]:
     """A case whose advisor asks consent: (reference, consent id, the consent link's token)."""
-    return case_awaiting_consent(site.database, site.postman, site.clock)
+    return case_awaiting_consent(web.database, web.postman, web.clock)
 
 
-def closing_case(site: Site) -> tuple[str, str]:
+def closing_case(web: Web) -> tuple[str, str]:
     """A case whose support has ended: (reference, the evaluation link's token)."""
-    return case_awaiting_evaluation(site.database, site.postman, site.clock)
+    return case_awaiting_evaluation(web.database, web.postman, web.clock)
 
 
-def in_dossier(site: Site, client: FlaskClient, lang: str = "nl") -> str:
+def in_dossier(web: Web, client: FlaskClient, lang: str = "nl") -> str:
     """Follow the newest dossier link in the client's mail; the dossier page."""
-    token = link_in_last_mail(site.database, CLIENT, "dossier")
+    token = link_in_last_mail(web.database, CLIENT, "dossier")
     response = client.get(f"/dossier/{token}?lang={lang}", follow_redirects=True)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
-def consent_status(site: Site, consent_id: int) -> str:
-    with site.database.session() as session:
+def consent_status(web: Web, consent_id: int) -> str:
+    with web.database.session() as session:
         consent = session.get(Consent, consent_id)
         assert consent is not None
         return consent.status
@@ -107,24 +81,24 @@ def consent_status(site: Site, consent_id: int) -> str:
 # --- GET changes nothing ----------------------------------------------------------------------
 
 
-def test_no_get_of_a_client_link_changes_anything(site: Site) -> None:
-    _, _, consent_token = consent_case(site)
-    _, evaluation_token = closing_case(site)
-    dossier_token = link_in_last_mail(site.database, CLIENT, "dossier")
-    before = snapshot(site.database)
-    client = site.client()
+def test_no_get_of_a_client_link_changes_anything(web: Web) -> None:
+    _, _, consent_token = consent_case(web)
+    _, evaluation_token = closing_case(web)
+    dossier_token = link_in_last_mail(web.database, CLIENT, "dossier")
+    before = snapshot(web.database)
+    client = web.client()
     for path in (f"/toestemming/{consent_token}", f"/evaluatie/{evaluation_token}",
                  f"/dossier/{dossier_token}", "/dossier", "/dossier/kwijt"):  # fmt: skip
         for _ in range(2):
             assert client.get(path).status_code in (200, 303), path
             assert client.get(f"{path}?lang=en").status_code in (200, 303), path
-    assert snapshot(site.database) == before
-    assert site.enqueued == []
+    assert snapshot(web.database) == before
+    assert web.enqueued == []
 
 
 @pytest.mark.parametrize("path", ["/toestemming/", "/evaluatie/", "/dossier/"])
-def test_a_made_up_link_is_not_found(site: Site, path: str) -> None:
-    response = site.client().get(f"{path}not-a-real-token-1234567890")
+def test_a_made_up_link_is_not_found(web: Web, path: str) -> None:
+    response = web.client().get(f"{path}not-a-real-token-1234567890")
     assert response.status_code == 404
     assert "Deze pagina bestaat niet." in response.get_data(as_text=True)
 
@@ -132,9 +106,9 @@ def test_a_made_up_link_is_not_found(site: Site, path: str) -> None:
 # --- consent ----------------------------------------------------------------------------------
 
 
-def test_the_consent_page_shows_what_towards_whom_and_which_information(site: Site) -> None:
-    reference, _, token = consent_case(site)
-    page = site.client().get(f"/toestemming/{token}").get_data(as_text=True)
+def test_the_consent_page_shows_what_towards_whom_and_which_information(web: Web) -> None:
+    reference, _, token = consent_case(web)
+    page = web.client().get(f"/toestemming/{token}").get_data(as_text=True)
     for text in ("Ik bel uw teamleider Piet.", "Piet de Vries, teamleider",
                  "Wat u mij vertelde over het eten.", reference, NL["consent_what"],
                  NL["consent_towards"], NL["consent_information"]):  # fmt: skip
@@ -142,67 +116,67 @@ def test_the_consent_page_shows_what_towards_whom_and_which_information(site: Si
     assert re.search(r'<button type="submit" id="answer" name="answer" value="yes">Ja</button>',
                      page)  # fmt: skip
     assert re.search(r'name="answer" value="no"[^>]*>Nee</button>', page)
-    english = site.client().get(f"/toestemming/{token}?lang=en").get_data(as_text=True)
+    english = web.client().get(f"/toestemming/{token}?lang=en").get_data(as_text=True)
     assert ">Yes</button>" in english and ">No</button>" in english
 
 
-def test_yes_is_recorded_once_and_says_it_can_be_withdrawn(site: Site) -> None:
-    _, consent_id, token = consent_case(site)
-    client = site.client()
+def test_yes_is_recorded_once_and_says_it_can_be_withdrawn(web: Web) -> None:
+    _, consent_id, token = consent_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/toestemming/{token}").get_data(as_text=True))
     response = client.post(f"/toestemming/{token}", data={"csrf_token": csrf, "answer": "yes"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert NL["consent_given_title"] in page and NL["consent_can_withdraw"] in page
-    assert consent_status(site, consent_id) == "given"
-    assert mails_to(site.database, "anna@example.org", "consent_answered")
-    assert "vertrouwd.deliver_mail" in {task for task, _ in site.enqueued}
+    assert consent_status(web, consent_id) == "given"
+    assert mails_to(web.database, "anna@example.org", "consent_answered")
+    assert "vertrouwd.deliver_mail" in {task for task, _ in web.enqueued}
     assert client.get(f"/toestemming/{token}").status_code == 404
     again = client.post(f"/toestemming/{token}", data={"csrf_token": csrf, "answer": "no"})
     assert again.status_code == 404
-    assert consent_status(site, consent_id) == "given"
+    assert consent_status(web, consent_id) == "given"
 
 
-def test_no_is_recorded_and_the_action_stays_blocked(site: Site) -> None:
-    reference, consent_id, token = consent_case(site)
-    client = site.client()
+def test_no_is_recorded_and_the_action_stays_blocked(web: Web) -> None:
+    reference, consent_id, token = consent_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/toestemming/{token}?lang=en").get_data(as_text=True))
     response = client.post(f"/toestemming/{token}?lang=en",
                            data={"csrf_token": csrf, "answer": "no"})  # fmt: skip
     assert response.status_code == 200
     assert EN["consent_refused_title"] in response.get_data(as_text=True)
-    assert consent_status(site, consent_id) == "refused"
-    with desk_for(site.database, site.postman, site.clock) as desk, pytest.raises(ConsentRequired):
+    assert consent_status(web, consent_id) == "refused"
+    with desk_for(web.database, web.postman, web.clock) as desk, pytest.raises(ConsentRequired):
         require_consent(desk.session, the_case(desk, reference), "contact_manager")
 
 
-def test_a_consent_answer_without_csrf_token_is_refused(site: Site) -> None:
-    _, consent_id, token = consent_case(site)
-    before = snapshot(site.database)
-    response = site.client().post(f"/toestemming/{token}", data={"answer": "yes"})
+def test_a_consent_answer_without_csrf_token_is_refused(web: Web) -> None:
+    _, consent_id, token = consent_case(web)
+    before = snapshot(web.database)
+    response = web.client().post(f"/toestemming/{token}", data={"answer": "yes"})
     assert response.status_code == 400
     assert "Het formulier is verlopen" in response.get_data(as_text=True)
-    assert consent_status(site, consent_id) == "requested"
-    assert snapshot(site.database) == before
+    assert consent_status(web, consent_id) == "requested"
+    assert snapshot(web.database) == before
 
 
-def test_a_consent_answer_that_is_neither_yes_nor_no_changes_nothing(site: Site) -> None:
-    _, consent_id, token = consent_case(site)
-    client = site.client()
+def test_a_consent_answer_that_is_neither_yes_nor_no_changes_nothing(web: Web) -> None:
+    _, consent_id, token = consent_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/toestemming/{token}").get_data(as_text=True))
     response = client.post(f"/toestemming/{token}", data={"csrf_token": csrf, "answer": "maybe"})
     assert response.status_code == 400
     assert "Geeft u toestemming voor deze stap?: kies een antwoord." in response.get_data(
         as_text=True)  # fmt: skip
-    assert consent_status(site, consent_id) == "requested"
+    assert consent_status(web, consent_id) == "requested"
 
 
 # --- evaluation -------------------------------------------------------------------------------
 
 
-def test_the_evaluation_is_stored_once_and_closes_the_case(site: Site) -> None:
-    reference, token = closing_case(site)
-    client = site.client()
+def test_the_evaluation_is_stored_once_and_closes_the_case(web: Web) -> None:
+    reference, token = closing_case(web)
+    client = web.client()
     page = client.get(f"/evaluatie/{token}").get_data(as_text=True)
     for key in (
         "eval_experience",
@@ -222,7 +196,7 @@ def test_the_evaluation_is_stored_once_and_closes_the_case(site: Site) -> None:
     response = client.post(f"/evaluatie/{token}", data=data)
     assert response.status_code == 200
     assert NL["eval_done"] in response.get_data(as_text=True)
-    with site.database.session() as session:
+    with web.database.session() as session:
         [stored] = session.scalars(select(Evaluation))
         assert (stored.experience, stored.useful, stored.advice_themes) == (
             4, "partly", "listen_better,safety")  # fmt: skip
@@ -232,12 +206,12 @@ def test_the_evaluation_is_stored_once_and_closes_the_case(site: Site) -> None:
     assert client.post(f"/evaluatie/{token}", data=data).status_code == 404
 
 
-def test_every_evaluation_question_may_stay_empty(site: Site) -> None:
-    _, token = closing_case(site)
-    client = site.client()
+def test_every_evaluation_question_may_stay_empty(web: Web) -> None:
+    _, token = closing_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/evaluatie/{token}").get_data(as_text=True))
     assert client.post(f"/evaluatie/{token}", data={"csrf_token": csrf}).status_code == 200
-    with site.database.session() as session:
+    with web.database.session() as session:
         [stored] = session.scalars(select(Evaluation))
         assert (stored.experience, stored.useful, stored.advice_themes) == (None, None, "")
 
@@ -247,34 +221,34 @@ def test_every_evaluation_question_may_stay_empty(site: Site) -> None:
     ("en", "How was the help of the advisor?: please choose an answer."),
 ])  # fmt: skip
 def test_an_evaluation_answer_we_never_offered_is_named_in_the_page_language(
-    site: Site, lang: str, expected: str
+    web: Web, lang: str, expected: str
 ) -> None:
-    _, token = closing_case(site)
-    client = site.client()
+    _, token = closing_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/evaluatie/{token}?lang={lang}").get_data(as_text=True))
     response = client.post(f"/evaluatie/{token}?lang={lang}",
                            data={"csrf_token": csrf, "experience": "9"})  # fmt: skip
     assert response.status_code == 400
     assert errors(response.get_data(as_text=True)) == [expected]
-    with site.database.session() as session:
+    with web.database.session() as session:
         assert session.scalar(select(func.count()).select_from(Evaluation)) == 0
 
 
-def test_an_evaluation_without_csrf_token_is_refused(site: Site) -> None:
-    _, token = closing_case(site)
-    response = site.client().post(f"/evaluatie/{token}", data={"experience": "5"})
+def test_an_evaluation_without_csrf_token_is_refused(web: Web) -> None:
+    _, token = closing_case(web)
+    response = web.client().post(f"/evaluatie/{token}", data={"experience": "5"})
     assert response.status_code == 400
-    with site.database.session() as session:
+    with web.database.session() as session:
         assert session.scalar(select(func.count()).select_from(Evaluation)) == 0
 
 
 # --- the dossier ------------------------------------------------------------------------------
 
 
-def test_the_dossier_link_is_traded_for_a_session_and_leaves_the_address_bar(site: Site) -> None:
-    opened = report(site.database, site.postman, site.clock)
-    token = link_in_last_mail(site.database, CLIENT, "dossier")
-    client = site.client()
+def test_the_dossier_link_is_traded_for_a_session_and_leaves_the_address_bar(web: Web) -> None:
+    opened = report(web.database, web.postman, web.clock)
+    token = link_in_last_mail(web.database, CLIENT, "dossier")
+    client = web.client()
     response = client.get(f"/dossier/{token}")
     assert response.status_code == 303
     assert response.headers["Location"] == "/dossier?lang=nl"
@@ -288,8 +262,8 @@ def test_the_dossier_link_is_traded_for_a_session_and_leaves_the_address_bar(sit
     assert "anna@example.org" not in text
 
 
-def test_without_a_session_the_dossier_asks_for_reference_and_code(site: Site) -> None:
-    response = site.client().get("/dossier?lang=en")
+def test_without_a_session_the_dossier_asks_for_reference_and_code(web: Web) -> None:
+    response = web.client().get("/dossier?lang=en")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert EN["dossier_open_title"] in page and EN["dossier_code_field"] in page
@@ -298,13 +272,11 @@ def test_without_a_session_the_dossier_asks_for_reference_and_code(site: Site) -
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_reference_and_code_open_the_dossier_and_a_wrong_code_is_named(
-    site: Site, lang: str
-) -> None:
-    opened = report(site.database, site.postman, site.clock, is_anonymous=True)
+def test_reference_and_code_open_the_dossier_and_a_wrong_code_is_named(web: Web, lang: str) -> None:
+    opened = report(web.database, web.postman, web.clock, is_anonymous=True)
     assert opened.dossier is not None and opened.dossier.code is not None
     t = {"nl": NL, "en": EN}[lang]
-    client = site.client()
+    client = web.client()
     csrf = csrf_of(client.get(f"/dossier?lang={lang}").get_data(as_text=True))
     form = {"csrf_token": csrf, "reference": opened.reference}
     wrong = client.post(f"/dossier/code?lang={lang}", data={**form, "code": "AAAA-AAAA"})
@@ -320,10 +292,10 @@ def test_reference_and_code_open_the_dossier_and_a_wrong_code_is_named(
     assert f'data-reference="{opened.reference}"' in page
 
 
-def test_a_message_from_the_dossier_reaches_the_case_and_tells_the_advisor(site: Site) -> None:
-    report(site.database, site.postman, site.clock)
-    client = site.client()
-    page = in_dossier(site, client)
+def test_a_message_from_the_dossier_reaches_the_case_and_tells_the_advisor(web: Web) -> None:
+    report(web.database, web.postman, web.clock)
+    client = web.client()
+    page = in_dossier(web, client)
     empty = client.post("/dossier/bericht", data={"csrf_token": csrf_of(page), "message": " "})
     assert empty.status_code == 400
     assert errors(empty.get_data(as_text=True)) == [
@@ -334,48 +306,48 @@ def test_a_message_from_the_dossier_reaches_the_case_and_tells_the_advisor(site:
     assert sent.status_code == 303
     after = client.get("/dossier").get_data(as_text=True)
     assert NL["dossier_done_sent"] in after and "Ik heb nog een vraag." in after
-    assert len(mails_to(site.database, "anna@example.org", "client_replied")) == 1
-    assert site.enqueued
+    assert len(mails_to(web.database, "anna@example.org", "client_replied")) == 1
+    assert web.enqueued
 
 
-def test_a_dossier_post_without_csrf_or_session_does_nothing(site: Site) -> None:
-    report(site.database, site.postman, site.clock)
-    client = site.client()
-    page = in_dossier(site, client)
-    before = snapshot(site.database)
+def test_a_dossier_post_without_csrf_or_session_does_nothing(web: Web) -> None:
+    report(web.database, web.postman, web.clock)
+    client = web.client()
+    page = in_dossier(web, client)
+    before = snapshot(web.database)
     assert client.post("/dossier/bericht", data={"message": "Hallo"}).status_code == 400
     assert client.post("/dossier/intrekken", data={"confirm": "y"}).status_code == 400
-    stranger = site.client()
+    stranger = web.client()
     csrf = csrf_of(stranger.get("/dossier").get_data(as_text=True))
     refused = stranger.post("/dossier/bericht", data={"csrf_token": csrf, "message": "Hallo"})
     assert refused.status_code == 303
-    assert snapshot(site.database) == before
+    assert snapshot(web.database) == before
     assert csrf_of(page)
 
 
-def test_withdrawing_a_consent_blocks_the_action_again(site: Site) -> None:
-    reference, consent_id, token = consent_case(site)
-    client = site.client()
+def test_withdrawing_a_consent_blocks_the_action_again(web: Web) -> None:
+    reference, consent_id, token = consent_case(web)
+    client = web.client()
     csrf = csrf_of(client.get(f"/toestemming/{token}").get_data(as_text=True))
     client.post(f"/toestemming/{token}", data={"csrf_token": csrf, "answer": "yes"})
-    with desk_for(site.database, site.postman, site.clock) as desk:
+    with desk_for(web.database, web.postman, web.clock) as desk:
         require_consent(desk.session, the_case(desk, reference), "contact_manager")
-    page = in_dossier(site, client)
+    page = in_dossier(web, client)
     assert NL["consent_withdraw"] in page
     response = client.post(f"/dossier/toestemming/{consent_id}/intrekken",
                            data={"csrf_token": csrf_of(page)})  # fmt: skip
     assert response.status_code == 303
-    assert consent_status(site, consent_id) == "withdrawn"
-    with desk_for(site.database, site.postman, site.clock) as desk, pytest.raises(ConsentRequired):
+    assert consent_status(web, consent_id) == "withdrawn"
+    with desk_for(web.database, web.postman, web.clock) as desk, pytest.raises(ConsentRequired):
         require_consent(desk.session, the_case(desk, reference), "contact_manager")
     after = client.get("/dossier").get_data(as_text=True)
     assert NL["dossier_done_consent"] in after and NL["consent_withdraw"] not in after
 
 
-def test_stopping_needs_the_box_ticked_and_then_withdraws_the_case(site: Site) -> None:
-    opened = report(site.database, site.postman, site.clock)
-    client = site.client()
-    page = in_dossier(site, client, "en")
+def test_stopping_needs_the_box_ticked_and_then_withdraws_the_case(web: Web) -> None:
+    opened = report(web.database, web.postman, web.clock)
+    client = web.client()
+    page = in_dossier(web, client, "en")
     unticked = client.post("/dossier/intrekken?lang=en", data={"csrf_token": csrf_of(page)})
     assert unticked.status_code == 400
     assert errors(unticked.get_data(as_text=True)) == [
@@ -387,15 +359,15 @@ def test_stopping_needs_the_box_ticked_and_then_withdraws_the_case(site: Site) -
     after = client.get("/dossier?lang=en").get_data(as_text=True)
     assert EN["dossier_done_withdrawn"] in after and EN["stage_withdrawn"] in after
     assert EN["dossier_stop_button"] not in after
-    with site.database.session() as session:
+    with web.database.session() as session:
         case = session.scalar(select(Case).where(Case.reference == opened.reference))
         assert case is not None and case.state == "withdrawn"
 
 
-def test_signing_out_ends_the_session(site: Site) -> None:
-    report(site.database, site.postman, site.clock)
-    client = site.client()
-    page = in_dossier(site, client)
+def test_signing_out_ends_the_session(web: Web) -> None:
+    report(web.database, web.postman, web.clock)
+    client = web.client()
+    page = in_dossier(web, client)
     assert client.post("/dossier/afmelden", data={"csrf_token": csrf_of(page)}).status_code == 303
     after = client.get("/dossier").get_data(as_text=True)
     assert NL["dossier_signed_out"] in after and NL["dossier_open_title"] in after
@@ -405,29 +377,29 @@ def test_signing_out_ends_the_session(site: Site) -> None:
 # --- a new link -------------------------------------------------------------------------------
 
 
-def test_the_lost_link_answer_is_the_same_for_known_and_unknown_addresses(site: Site) -> None:
-    report(site.database, site.postman, site.clock)
-    client = site.client()
-    old = link_in_last_mail(site.database, CLIENT, "dossier")
-    in_dossier(site, client)
+def test_the_lost_link_answer_is_the_same_for_known_and_unknown_addresses(web: Web) -> None:
+    report(web.database, web.postman, web.clock)
+    client = web.client()
+    old = link_in_last_mail(web.database, CLIENT, "dossier")
+    in_dossier(web, client)
     answers = []
     for address in (CLIENT, "onbekend@example.net"):
-        other = site.client()
+        other = web.client()
         csrf = csrf_of(other.get("/dossier/kwijt").get_data(as_text=True))
         response = other.post("/dossier/kwijt", data={"csrf_token": csrf, "email": address})
         assert response.status_code == 200
         answers.append(response.get_data(as_text=True))
     assert answers[0] == answers[1]
     assert NL["lost_sent"] in answers[0]
-    assert len(mails_to(site.database, CLIENT, "dossier_link")) == 1
-    assert mails_to(site.database, "onbekend@example.net") == []
-    assert link_in_last_mail(site.database, CLIENT, "dossier") != old
+    assert len(mails_to(web.database, CLIENT, "dossier_link")) == 1
+    assert mails_to(web.database, "onbekend@example.net") == []
+    assert link_in_last_mail(web.database, CLIENT, "dossier") != old
     assert client.get("/dossier").get_data(as_text=True).count(NL["dossier_open_title"]) >= 1
-    assert site.client().get(f"/dossier/{old}").status_code == 404
+    assert web.client().get(f"/dossier/{old}").status_code == 404
 
 
-def test_a_lost_link_request_names_a_bad_address_and_is_limited_per_address(site: Site) -> None:
-    client = site.client()
+def test_a_lost_link_request_names_a_bad_address_and_is_limited_per_address(web: Web) -> None:
+    client = web.client()
     csrf = csrf_of(client.get("/dossier/kwijt?lang=en").get_data(as_text=True))
     bad = client.post("/dossier/kwijt?lang=en", data={"csrf_token": csrf, "email": "jan@"})
     assert bad.status_code == 400
@@ -447,9 +419,9 @@ def test_a_lost_link_request_names_a_bad_address_and_is_limited_per_address(site
     assert other.status_code == 200
 
 
-def test_guessing_codes_is_slowed_down(site: Site) -> None:
-    opened = report(site.database, site.postman, site.clock, is_anonymous=True)
-    client = site.client()
+def test_guessing_codes_is_slowed_down(web: Web) -> None:
+    opened = report(web.database, web.postman, web.clock, is_anonymous=True)
+    client = web.client()
     csrf = csrf_of(client.get("/dossier").get_data(as_text=True))
     guess = {"csrf_token": csrf, "reference": opened.reference, "code": "AAAA-AAAA"}
     statuses = [client.post("/dossier/code", data=guess).status_code for _ in range(11)]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,14 +13,13 @@ from sqlalchemy import exc, select, text
 
 from forms.i18n import words
 from forms.staff_cases import STAFF_ACTIONS
-from tests.conftest import Clock, seed_organisation, web_app
+from tests.conftest import Web, seed_organisation
 from tests.outbox_reading import templates_to
 from tests.test_advisor_pages import (
     ANNA,
     BEA,
     CLIENT,
     DESCRIPTION,
-    Web,
     advisor_id,
     case_of,
     csrf,
@@ -40,18 +37,12 @@ OLGA, ADA = "olga@example.org", "ada@example.org"  # coordinator elsewhere, admi
 HOME = "/medewerkers"
 
 
-@pytest.fixture
-def web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
-    with web_app(tmp_path, clock) as built:
-        yield Web(built.app, built.database, clock, built.enqueued)
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
 def signed_in(web: Web, address: str) -> FlaskClient:
     """A browser with a session for this staff member, second factor given."""
-    client = web.app.test_client()
+    client = web.client()
     with client.session_transaction() as held:
         held["staff"] = {"id": advisor_id(web, address), "seen": web.clock().timestamp(),
                          "second_factor": True}  # fmt: skip
@@ -156,7 +147,7 @@ def test_a_coordinator_sees_the_cases_of_their_organisation_and_the_triage_queue
     with web.database.unit_of_work() as uow:
         case = find_by_reference(uow.session, waiting)
         assert case is not None
-        postman = web.app.extensions["vertrouwd"].postman
+        postman = web.postman
         send_to_triage(uow.session, uow.vault, postman, case, "unclassified", web.clock())
         uow.commit()
     page = signed_in(web, COCO).get(HOME).get_data(as_text=True)
@@ -261,7 +252,7 @@ def test_a_case_that_is_not_yours_answers_404(web: Web, method: str, key: str) -
 def test_not_signed_in_is_sent_to_sign_in_or_refused(web: Web) -> None:
     reference = accepted_case(web)
     seen = len(audit_entries(web, "view_case"))
-    client = web.app.test_client()
+    client = web.client()
     for path in (HOME, page_of(reference)):
         response = client.get(path)
         assert response.status_code == 303
@@ -275,7 +266,7 @@ def test_not_signed_in_is_sent_to_sign_in_or_refused(web: Web) -> None:
     assert idle.get(page_of(reference)).status_code == 303
     with signed_in(web, COCO).session_transaction() as held:
         assert held["staff"]["second_factor"]
-    half = web.app.test_client()  # a coordinator without the second factor is not signed in
+    half = web.client()  # a coordinator without the second factor is not signed in
     with half.session_transaction() as held:
         held["staff"] = {"id": advisor_id(web, COCO), "seen": web.clock().timestamp(),
                          "second_factor": False}  # fmt: skip

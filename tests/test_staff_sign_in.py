@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
@@ -17,7 +15,7 @@ from werkzeug.test import TestResponse
 from forms import services
 from forms.staff_session import current_staff
 from forms.words_sign_in import SIGN_IN_TEXT
-from tests.conftest import Clock, Enqueued, web_app
+from tests.conftest import Clock, Web, web_app
 from tests.outbox_reading import link_in_last_mail, mail_text, mails_to
 from workflow import staff_auth
 from workflow.db import Database
@@ -35,30 +33,23 @@ SIGN_IN, LINK, CODE, ENROL = (
 )
 
 
-@dataclass
-class Web:
-    app: Flask
-    database: Database
-    clock: Clock
-    enqueued: Enqueued
-
-    def client(self) -> FlaskClient:
-        return self.app.test_client()
-
-
 def _who() -> str:
     with services().database.session() as db:
         advisor = current_staff(db)
         return "nobody" if advisor is None else advisor.name
 
 
+def ready_for_sign_in(app: Flask, database: Database) -> None:
+    """A test-only page naming who is signed in, and passwords for Anna and Coco."""
+    app.add_url_rule(WHO, "test_who", _who)
+    for address in (ANNA, COCO):
+        set_password(database, address)
+
+
 @pytest.fixture
-def web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
-    with web_app(tmp_path, clock) as built:
-        built.app.add_url_rule(WHO, "test_who", _who)
-        for address in (ANNA, COCO):
-            set_password(built.database, address)
-        yield Web(built.app, built.database, clock, built.enqueued)
+def web(web: Web) -> Web:
+    ready_for_sign_in(web.app, web.database)
+    return web
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -111,13 +102,18 @@ def failures(database: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(SignInAttempt)) or 0)
 
 
-def totp_code(web: Web, address: str, seconds_later: int = 0) -> str:
-    with web.database.session() as session:
+def totp_at(database: Database, address: str, at: float) -> str:
+    """The code of `address`'s authenticator at `at` (seconds since the epoch)."""
+    with database.session() as session:
         advisor = staff_auth.staff_by_email(session, address)
         assert advisor is not None
-        secret = staff_auth.enrolment_secret(web.database.vault, advisor)
+        secret = staff_auth.enrolment_secret(database.vault, advisor)
     assert secret is not None
-    return pyotp.TOTP(secret).at(web.clock.now.timestamp() + seconds_later)
+    return pyotp.TOTP(secret).at(at)
+
+
+def totp_code(web: Web, address: str, seconds_later: int = 0) -> str:
+    return totp_at(web.database, address, web.clock.now.timestamp() + seconds_later)
 
 
 def enrol_coco(web: Web, client: FlaskClient) -> None:
@@ -182,7 +178,7 @@ def test_many_failures_from_one_address_throttle_every_account(web: Web) -> None
     for n in range(staff_auth.ADDRESS_LIMIT):
         sign_in(client, f"guess{n}@example.org", "a guessed password")
     assert sign_in(client).status_code == 200
-    other = web.app.test_client()
+    other = web.client()
     data = {"csrf_token": csrf(other), "email": ANNA, "password": PASSWORD}
     response = other.post(SIGN_IN, data=data, environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert response.status_code == 303
