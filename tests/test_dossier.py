@@ -128,10 +128,10 @@ def test_the_dossier_link_opens_the_case_and_a_forged_one_does_not(
     assert opened.dossier is not None and opened.dossier.code is None
     assert link_in_last_mail(seeded, CLIENT, "dossier") == opened.dossier.token
     with desk_for(seeded, postman, clock) as desk:
-        case = dossier.open_by_token(desk, opened.dossier.token)
-        assert case is not None and case.reference == opened.reference
-        assert dossier.open_by_token(desk, opened.dossier.token[:-2] + "xx") is None
-        assert dossier.open_by_token(desk, "") is None
+        access = dossier.access_by_token(desk, opened.dossier.token)
+        assert access is not None and access.case.reference == opened.reference
+        assert dossier.access_by_token(desk, opened.dossier.token[:-2] + "xx") is None
+        assert dossier.access_by_token(desk, "") is None
 
 
 def test_an_anonymous_client_gets_in_with_reference_and_code_only(
@@ -141,12 +141,12 @@ def test_an_anonymous_client_gets_in_with_reference_and_code_only(
     assert opened.dossier is not None and opened.dossier.code is not None
     code = opened.dossier.code
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.open_by_code(desk, opened.reference, code) is not None
+        assert dossier.access_by_code(desk, opened.reference, code) is not None
         typed = code.lower().replace("-", " ")
-        assert dossier.open_by_code(desk, f" {opened.reference.lower()} ", typed) is not None
-        assert dossier.open_by_code(desk, opened.reference, "AAAA-AAAA") is None
-        assert dossier.open_by_code(desk, "VP-2026-9999", code) is None
-        assert dossier.open_by_code(desk, opened.reference, "") is None
+        assert dossier.access_by_code(desk, f" {opened.reference.lower()} ", typed) is not None
+        assert dossier.access_by_code(desk, opened.reference, "AAAA-AAAA") is None
+        assert dossier.access_by_code(desk, "VP-2026-9999", code) is None
+        assert dossier.access_by_code(desk, opened.reference, "") is None
 
 
 def test_a_client_with_an_address_has_no_code_to_guess(
@@ -154,8 +154,8 @@ def test_a_client_with_an_address_has_no_code_to_guess(
 ) -> None:
     opened = report(seeded, postman, clock)
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.open_by_code(desk, opened.reference, "") is None
-        assert dossier.open_by_code(desk, opened.reference, "ABCD-EF23") is None
+        assert dossier.access_by_code(desk, opened.reference, "") is None
+        assert dossier.access_by_code(desk, opened.reference, "ABCD-EF23") is None
 
 
 def test_an_expired_link_and_code_are_refused(
@@ -165,8 +165,8 @@ def test_an_expired_link_and_code_are_refused(
     assert opened.dossier is not None and opened.dossier.code is not None
     clock.advance(days=401)
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.open_by_token(desk, opened.dossier.token) is None
-        assert dossier.open_by_code(desk, opened.reference, opened.dossier.code) is None
+        assert dossier.access_by_token(desk, opened.dossier.token) is None
+        assert dossier.access_by_code(desk, opened.reference, opened.dossier.code) is None
 
 
 def test_a_new_link_spends_the_old_one_and_ends_its_sessions(
@@ -180,13 +180,13 @@ def test_a_new_link_spends_the_old_one_and_ends_its_sessions(
         token_id, case_id = access.token_id, access.case.id
     clock.advance(minutes=30)
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.request_link(desk, CLIENT.upper()) is None
+        assert dossier.send_new_links(desk, CLIENT.upper()) == [opened.reference]
         desk.uow.commit()
     [mail] = mails_to(seeded, CLIENT, "dossier_link")
     assert opened.reference in mail_text(seeded, mail)
     new = link_in_last_mail(seeded, CLIENT, "dossier")
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.open_by_token(desk, opened.dossier.token) is None
+        assert dossier.access_by_token(desk, opened.dossier.token) is None
         assert dossier.access_again(desk, token_id, case_id) is None
         again = dossier.access_by_token(desk, new)
         assert again is not None
@@ -201,7 +201,6 @@ def test_a_new_link_for_an_unknown_address_writes_no_mail(
     with seeded.session() as session:
         before = session.scalar(select(func.count()).select_from(OutboxMail))
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.request_link(desk, "nobody@example.net") is None
         assert dossier.send_new_links(desk, "nobody@example.net") == []
         assert dossier.send_new_links(desk, "   ") == []
         desk.uow.commit()
@@ -216,12 +215,12 @@ def test_new_links_stop_at_the_mail_cap_and_the_old_link_keeps_working(
     assert opened.dossier is not None
     for _ in range(4):
         with desk_for(seeded, postman, clock) as desk:
-            dossier.request_link(desk, CLIENT)
+            dossier.send_new_links(desk, CLIENT)
             desk.uow.commit()
     assert len(mails_to(seeded, CLIENT, "dossier_link")) == 2
     newest = link_in_last_mail(seeded, CLIENT, "dossier")
     with desk_for(seeded, postman, clock) as desk:
-        assert dossier.open_by_token(desk, newest) is not None
+        assert dossier.access_by_token(desk, newest) is not None
 
 
 # --- what the client sees -------------------------------------------------------------------

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import IO
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
 from workflow import staff_auth
-from workflow.access import audit
+from workflow.access import audit, audit_trail
 from workflow.db import Database
-from workflow.models import Absence, Advisor, AuditEntry
+from workflow.models import Absence, Advisor
 
 AUDIT_FIELDS = ("at", "staff", "role", "action", "reference", "detail")
 EXPORT_BATCH = 1000  # rows fetched at a time, so a long log never sits in memory whole
@@ -117,15 +116,7 @@ def audit_export(reference: str | None, form: str, output: Path | None) -> None:
 
 
 def _audit_rows(session: Session, reference: str | None) -> Iterator[dict[str, str]]:
-    statement = (
-        select(AuditEntry, Advisor.email)
-        .outerjoin(Advisor, Advisor.id == AuditEntry.staff_id)
-        .order_by(AuditEntry.id)
-        .execution_options(yield_per=EXPORT_BATCH)
-    )
-    if reference is not None:
-        statement = statement.where(AuditEntry.case_reference == reference)
-    for entry, email in session.execute(statement):
+    for entry, email in audit_trail(session, reference=reference, batch=EXPORT_BATCH):
         yield {
             "at": entry.at.isoformat(),
             "staff": _who(entry.staff_id, email),

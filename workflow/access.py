@@ -8,7 +8,7 @@ and sees no case. A case someone may not see does not exist for them (the web an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import case as when
@@ -93,9 +93,18 @@ def audit(
 
 
 def audit_trail(
-    session: Session, *, reference: str | None = None, limit: int = 1000
-) -> Sequence[AuditEntry]:
-    statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    session: Session, *, reference: str | None = None, batch: int = 1000
+) -> Iterator[tuple[AuditEntry, str | None]]:
+    """The audit log oldest first, each entry with the staff member's address (None: system).
+
+    Streamed in batches, so an export of years of entries does not load them all at once.
+    """
+    statement = (
+        select(AuditEntry, Advisor.email)
+        .outerjoin(Advisor, Advisor.id == AuditEntry.staff_id)
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=batch)
+    )
     if reference is not None:
         statement = statement.where(AuditEntry.case_reference == reference)
-    return list(session.scalars(statement))
+    return ((entry, email) for entry, email in session.execute(statement))

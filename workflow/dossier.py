@@ -101,16 +101,6 @@ def access_again(desk: Desk, token_id: int, case_id: int) -> Case | None:
     return desk.session.get_one(Case, row.case_id)
 
 
-def open_by_token(desk: Desk, token: str) -> Case | None:
-    access = access_by_token(desk, token)
-    return access.case if access else None
-
-
-def open_by_code(desk: Desk, reference: str, code: str) -> Case | None:
-    access = access_by_code(desk, reference, code)
-    return access.case if access else None
-
-
 def normal_code(code: str) -> str:
     """As it was handed out ("ABCD-EF23"), however it was typed ("abcd ef23", "ABCDEF23")."""
     raw = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -273,16 +263,12 @@ def add_message(desk: Desk, case: Case, text: str) -> Message:
     return message
 
 
-def request_link(desk: Desk, address: str) -> None:
+def send_new_links(desk: Desk, address: str) -> list[str]:
     """A new link for every case of this address, by mail; old links stop working.
 
-    Returns nothing on purpose: the page answers the same whether the address is known.
+    The caller answers the same whether or not the address is known; it gets the
+    references mailed, to wake their delivery.
     """
-    send_new_links(desk, address)
-
-
-def send_new_links(desk: Desk, address: str) -> list[str]:
-    """`request_link` for the web edge, which must wake delivery: the references mailed."""
     address_hash = desk.vault.blind_index(address)
     if address_hash is None:
         return []
