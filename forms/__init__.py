@@ -112,8 +112,12 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
         pages,
         public,
         security,
+        staff_admin,
         staff_cases,
+        staff_inbox,
+        staff_session,
         staff_sign_in,
+        staff_triage,
     )
 
     security.install(app, settings)
@@ -122,8 +126,12 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     choose.install(app)
     client_pages.install(app)
     advisor_pages.install(app)
+    staff_session.install(app)
     staff_sign_in.install(app)
     staff_cases.install(app)
+    staff_triage.install(app)
+    staff_inbox.install(app)
+    staff_admin.install(app)
     if settings.has_mail_catcher:
         dev.install(app)
 

@@ -26,9 +26,9 @@ from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from forms import services
 from forms.i18n import words
+from forms.staff_session import speak_to
 from mailtemplates import gender_wish_label, kind_label, long_date, long_datetime
 from workflow import casework, consent, states
-from workflow.assignment import staff_language
 from workflow.db import UnitOfWork
 from workflow.desk import WORKING_STATES, Desk, NotAllowed
 from workflow.models import AccessToken, Advisor, Case, Consent, Message
@@ -156,12 +156,6 @@ class IsoDate:
 def desk_for(uow: UnitOfWork) -> Desk:
     svc = services()
     return Desk(uow, svc.postman, svc.clock())
-
-
-def speak_to(advisor: Advisor) -> None:
-    """Staff pages speak the advisor's language unless the address asks for another."""
-    if "lang" not in request.args:
-        g.language = staff_language(advisor)
 
 
 def task_accept(token: str) -> tuple[str, int]:

@@ -228,11 +228,17 @@ def words(language: str) -> dict[str, str]:
 
 @functools.cache
 def _merged(language: str) -> dict[str, str]:
+    from forms.words_admin import ADMIN_TEXT
     from forms.words_client import CLIENT_TEXT
+    from forms.words_inbox import INBOX_TEXT
     from forms.words_portal import PORTAL_TEXT
     from forms.words_sign_in import SIGN_IN_TEXT
     from forms.words_staff import STAFF_TEXT
+    from forms.words_triage import TRIAGE_TEXT
 
-    merged = {**TEXT[language], **CLIENT_TEXT[language], **STAFF_TEXT[language],
-              **SIGN_IN_TEXT[language], **PORTAL_TEXT[language]}  # fmt: skip
+    parts = (TEXT, CLIENT_TEXT, STAFF_TEXT, SIGN_IN_TEXT, PORTAL_TEXT, TRIAGE_TEXT, INBOX_TEXT,
+             ADMIN_TEXT)  # fmt: skip
+    merged: dict[str, str] = {}
+    for part in parts:
+        merged |= part[language]
     return merged

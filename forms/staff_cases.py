@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,10 +32,9 @@ from forms.advisor_pages import (
     desk_for,
     form_class,
     run_action,
-    speak_to,
 )
 from forms.i18n import words
-from forms.staff_session import current_staff, staff_required
+from forms.staff_session import audit_now, signed_in, staff_required
 from mailtemplates import gender_wish_label, kind_label, long_date, long_datetime
 from workflow import access, casework, reminders, states
 from workflow.desk import WORKING_STATES
@@ -76,30 +75,6 @@ def install(app: Flask) -> None:
     app.add_url_rule("/medewerkers/zaken/<reference>", "staff_case", staff_required(case_page))
     app.add_url_rule("/medewerkers/zaken/<reference>/<action>", "staff_case_act",
                      staff_required(case_act), methods=["POST"])  # fmt: skip
-    app.after_request(_no_store)
-
-
-def _no_store(response: Response) -> Response:
-    """Case pages are never kept by a browser or a proxy, whatever the defaults become."""
-    if request.endpoint in ("staff_home", "staff_case", "staff_case_act"):
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _staff(db: Session) -> Advisor:
-    staff = current_staff(db)
-    if staff is None:  # signed out between the decorator's check and now
-        abort(403)
-    speak_to(staff)
-    return staff
-
-
-def _audit(staff: Advisor, action: str, reference: str | None, detail: str = "") -> None:
-    """One audit entry in its own transaction: who, when, what; never content."""
-    svc = services()
-    with svc.database.unit_of_work() as uow:
-        access.audit(uow.session, staff, action, svc.clock(), reference=reference, detail=detail)
-        uow.commit()
 
 
 def _group(staff: Advisor) -> str:
@@ -123,7 +98,7 @@ class Row:
 
 def my_cases() -> str:
     with services().database.session() as db:
-        staff = _staff(db)
+        staff = signed_in(db)
         cases = access.cases_of(db, staff)
         rows = sorted((_row(db, staff, case) for case in cases), key=_urgent_then_due)
         page = render_template(
@@ -132,7 +107,7 @@ def my_cases() -> str:
             organisations=", ".join(sorted(o.name for o in staff.organisations)),
             long_date=long_date,
         )  # fmt: skip
-    _audit(staff, "list_cases", None)
+    audit_now(staff, "list_cases", None)
     return page
 
 
@@ -176,11 +151,11 @@ class Entry:
 
 def case_page(reference: str) -> str:
     with services().database.session() as db:
-        staff = _staff(db)
+        staff = signed_in(db)
         case = access.case_for(db, staff, reference) or abort(404)
         page = _render_case(db, staff, case, {})
         reference = case.reference
-    _audit(staff, "view_case", reference)  # after rendering: only what was shown is logged
+    audit_now(staff, "view_case", reference)  # after rendering: only what was shown is logged
     return page
 
 
@@ -257,7 +232,7 @@ def case_act(reference: str, action: str) -> tuple[str, int] | BaseResponse:
     """Validate one form, run its command, audit, commit, wake delivery, and go back (303)."""
     svc = services()
     with svc.database.unit_of_work() as uow:
-        staff = _staff(uow.session)
+        staff = signed_in(uow.session)
         case = access.case_for(uow.session, staff, reference) or abort(404)
         if action not in STAFF_ACTIONS:
             abort(404)

@@ -12,13 +12,15 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy.orm import Session
 
 from forms import services
-from workflow import staff_auth
+from workflow import access, staff_auth
+from workflow.assignment import staff_language
 from workflow.models import Advisor
 
+STAFF_HOME = "/medewerkers"  # every staff page lives under it
 IDLE_LIMIT = timedelta(minutes=30)
 STAFF = "staff"  # the session key: {"id": ..., "seen": epoch seconds, "second_factor": bool}
 PENDING = "staff_pending"  # password or link given, second factor not yet: {"id", "at"}
@@ -79,17 +81,96 @@ def current_staff(db: Session) -> Advisor | None:
 
 
 def staff_required(view: F) -> F:
+    """Any signed-in staff member (each page still checks what they may see)."""
+    return _guarded(view, roles=None)
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Only these roles; anyone else signed in gets 404, as if the page did not exist."""
+
+    def decorate(view: F) -> F:
+        return _guarded(view, roles=frozenset(roles))
+
+    return decorate
+
+
+def _guarded(view: F, roles: frozenset[str] | None) -> F:
     """Send someone who is not signed in to the sign-in page (and back afterwards)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with services().database.session() as db:
-            signed_in = current_staff(db) is not None
-        if not signed_in:
+            staff = current_staff(db)
+            role = staff.role if staff is not None else None
+        if role is None:
             if request.method not in ("GET", "HEAD"):
                 abort(403)
             back = request.full_path.rstrip("?")  # the language choice comes back too
             return redirect(url_for("staff_sign_in", next=back), 303)
+        if roles is not None and role not in roles:
+            abort(404)
+        g.staff_role = role
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- what every staff page uses ------------------------------------------------------------
+
+
+def signed_in(db: Session) -> Advisor:
+    """The staff member of this request (behind staff_required), speaking their language."""
+    staff = current_staff(db)
+    if staff is None:  # signed out between the decorator's check and now
+        abort(403)
+    speak_to(staff)
+    g.staff_role = staff.role
+    return staff
+
+
+def speak_to(advisor: Advisor) -> None:
+    """Staff pages speak the staff member's language unless the address asks for another."""
+    if "lang" not in request.args:
+        g.language = staff_language(advisor)
+
+
+def audit_now(staff: Advisor, action: str, reference: str | None = None, detail: str = "") -> None:
+    """One audit entry in its own transaction: who, when, what; never content."""
+    svc = services()
+    with svc.database.unit_of_work() as uow:
+        access.audit(uow.session, staff, action, svc.clock(), reference=reference, detail=detail)
+        uow.commit()
+
+
+# The menu of the staff pages, per role: (endpoint, words key). Pages not installed are left
+# out, so the menu never links to a page that does not exist.
+MENU: dict[str, tuple[tuple[str, str], ...]] = {
+    "vertrouwenspersoon": (("staff_home", "menu_cases"), ("staff_enrol", "menu_second_factor")),
+    "chair": (("staff_home", "menu_cases"), ("staff_enrol", "menu_second_factor")),
+    "coordinator": (
+        ("staff_home", "menu_cases"), ("staff_triage", "menu_triage"),
+        ("staff_quarantine", "menu_quarantine"), ("staff_signals", "menu_signals"),
+        ("staff_enrol", "menu_second_factor"),
+    ),
+    "admin": (
+        ("staff_organisations", "menu_organisations"), ("staff_advisors", "menu_advisors"),
+        ("staff_audit", "menu_audit"), ("staff_enrol", "menu_second_factor"),
+    ),
+}  # fmt: skip
+
+
+def staff_menu() -> list[tuple[str, str]]:
+    """The menu for the signed-in role of this request (set by the guard)."""
+    role = getattr(g, "staff_role", None)
+    return [item for item in MENU.get(role or "", ()) if item[0] in current_app.view_functions]
+
+
+def install(app: Flask) -> None:
+    """The menu for the templates; no staff page is ever kept by a browser or a proxy."""
+    app.add_template_global(staff_menu)
+
+    @app.after_request
+    def no_store(response: Response) -> Response:
+        if request.path == STAFF_HOME or request.path.startswith(STAFF_HOME + "/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -25,12 +25,12 @@ from wtforms.validators import InputRequired, Length
 
 from forms import services, staff_session
 from forms.i18n import words
+from forms.staff_session import STAFF_HOME
 from workflow import staff_auth
 from workflow.assignment import staff_language
 from workflow.db import UnitOfWork
 from workflow.models import Advisor
 
-STAFF_HOME = "/medewerkers"
 # Link requests are counted apart from failed sign-ins (their own keyed hashes), so asking
 # for links cannot lock a password out, and at most ACCOUNT_LIMIT links go out per window.
 LINK_REQUEST = "link request:"

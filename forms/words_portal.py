@@ -8,6 +8,16 @@ from __future__ import annotations
 
 PORTAL_TEXT: dict[str, dict[str, str]] = {
     "nl": {
+        # the menu of every staff page
+        "menu_label": "Menu voor medewerkers",
+        "menu_cases": "Meldingen",
+        "menu_triage": "Verdelen",
+        "menu_quarantine": "Niet verwerkte mail",
+        "menu_signals": "Signalen",
+        "menu_organisations": "Organisaties",
+        "menu_advisors": "Medewerkers",
+        "menu_audit": "Logboek",
+        "menu_second_factor": "Tweede stap",
         # my cases
         "portal_home_title": "Mijn meldingen",
         "portal_lead_advisor": (
@@ -166,6 +176,16 @@ PORTAL_TEXT: dict[str, dict[str, str]] = {
         "portal_event_dossier_link_capped": "Geen nieuwe link naar het dossier gestuurd",
     },
     "en": {
+        # the menu of every staff page
+        "menu_label": "Staff menu",
+        "menu_cases": "Cases",
+        "menu_triage": "Triage",
+        "menu_quarantine": "Unprocessed mail",
+        "menu_signals": "Signals",
+        "menu_organisations": "Organisations",
+        "menu_advisors": "Staff",
+        "menu_audit": "Audit log",
+        "menu_second_factor": "Second step",
         "portal_home_title": "My cases",
         "portal_lead_advisor": (
             "These are the cases you help with or can take on. Urgent cases come first."

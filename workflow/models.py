@@ -115,6 +115,7 @@ class Advisor(Base):
     totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enabled_at: Mapped[datetime | None] = utc_column(nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # no code used twice
+    totp_pending_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # a new one, unconfirmed
     created_at: Mapped[datetime] = utc_column()
 
     organisations: Mapped[list[Organisation]] = relationship(
@@ -418,6 +419,7 @@ class InboundMail(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    treat_as_person: Mapped[bool] = mapped_column(Boolean, default=False)  # a coordinator said so
     received_at: Mapped[datetime] = utc_column()
     next_attempt_at: Mapped[datetime] = utc_column()
     claimed_until: Mapped[datetime | None] = utc_column(nullable=True)

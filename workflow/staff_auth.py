@@ -148,44 +148,64 @@ def must_enrol(advisor: Advisor) -> bool:
 
 
 def start_enrolment(vault: Vault, advisor: Advisor) -> str:
-    """A new secret (kept sealed, not yet in force) and its otpauth:// URI for the QR code.
+    """A new secret, kept sealed and pending, and its otpauth:// URI for the QR code.
 
-    Only before the second factor is in force: replacing a working secret would lock the
-    owner out (a reset is an admin's task).
+    The secret in force (if any) keeps working until a code of the new one confirms it, so
+    setting up a new phone never locks the owner out halfway.
     """
-    if advisor.totp_enabled_at is not None:
-        raise ValueError("the second factor is already in force")
     secret = pyotp.random_base32()
-    advisor.totp_secret_enc = vault.seal(secret)
+    advisor.totp_pending_enc = vault.seal(secret)
+    return provisioning_uri(advisor, secret)
+
+
+def provisioning_uri(advisor: Advisor, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=advisor.email, issuer_name=TOTP_ISSUER)
 
 
 def enrolment_secret(vault: Vault, advisor: Advisor) -> str | None:
-    return vault.open_optional(advisor.totp_secret_enc)
+    """The secret being set up (not yet in force), if any."""
+    return vault.open_optional(advisor.totp_pending_enc)
 
 
 def confirm_enrolment(vault: Vault, advisor: Advisor, code: str, now: datetime) -> bool:
-    """The first right code puts the second factor in force."""
-    if not check_code(vault, advisor, code, now):
+    """A right code of the pending secret puts it in force, in place of any earlier one."""
+    pending = vault.open_optional(advisor.totp_pending_enc)
+    step = None if pending is None else _matching_step(pending, code, now, None)
+    if step is None:
         return False
-    advisor.totp_enabled_at = now
+    advisor.totp_secret_enc, advisor.totp_pending_enc = advisor.totp_pending_enc, None
+    advisor.totp_last_step, advisor.totp_enabled_at = step, now
     return True
 
 
+def reset_second_factor(advisor: Advisor) -> None:
+    """An admin's reset (a lost phone): the owner sets it up anew at the next sign-in."""
+    advisor.totp_secret_enc = advisor.totp_pending_enc = None
+    advisor.totp_enabled_at = advisor.totp_last_step = None
+
+
 def check_code(vault: Vault, advisor: Advisor, code: str, now: datetime) -> bool:
-    """A code of this or the neighbouring 30-second step, never one used before."""
-    secret = vault.open_optional(advisor.totp_secret_enc)
+    """A code of the secret in force, of this or a neighbouring step, never one used before."""
+    secret = vault.open_optional(advisor.totp_secret_enc) if advisor.totp_enabled_at else None
+    if secret is None:
+        return False
+    step = _matching_step(secret, code, now, advisor.totp_last_step)
+    if step is None:
+        return False
+    advisor.totp_last_step = step
+    return True
+
+
+def _matching_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
+    """The 30-second step (this one or a neighbour) the code belongs to, if after last_step."""
     digits = "".join(code.split())
     # isdigit() alone lets through other scripts' digits ("١٢٣٤٥٦", "²"), which
     # compare_digest refuses with a TypeError: only six ASCII digits are a code.
-    if secret is None or not (digits.isascii() and digits.isdigit() and len(digits) == 6):
-        return False
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 6):
+        return None
     totp = pyotp.TOTP(secret)
     step = int(now.timestamp()) // totp.interval
     for candidate in (step, step - 1, step + 1):
         if secrets.compare_digest(totp.at(candidate * totp.interval), digits):
-            if advisor.totp_last_step is not None and candidate <= advisor.totp_last_step:
-                return False
-            advisor.totp_last_step = candidate
-            return True
-    return False
+            return None if last_step is not None and candidate <= last_step else candidate
+    return None

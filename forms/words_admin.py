@@ -1,0 +1,8 @@
+"""The words of the admin pages (organisations, staff, leave, audit log), Dutch first and English second."""
+
+from __future__ import annotations
+
+ADMIN_TEXT: dict[str, dict[str, str]] = {
+    "nl": {},
+    "en": {},
+}
