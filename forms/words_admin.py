@@ -1,4 +1,4 @@
-"""The words of the admin pages (organisations, staff, leave, audit log), Dutch first and English second."""
+"""The words of the admin pages (organisations, staff, leave, audit log): Dutch, English."""
 
 from __future__ import annotations
 
