@@ -23,7 +23,7 @@ from workflow.models import Advisor
 STAFF_HOME = "/medewerkers"  # every staff page lives under it
 IDLE_LIMIT = timedelta(minutes=30)
 STAFF = "staff"  # the session key: {"id": ..., "seen": epoch seconds, "second_factor": bool}
-PENDING = "staff_pending"  # password or link given, second factor not yet: {"id", "at"}
+PENDING = "staff_pending"  # a first factor given, the second not yet: {"id", "at", "factors"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,21 +39,44 @@ def begin(advisor: Advisor, *, second_factor: bool) -> None:
     session.permanent = False
 
 
-def begin_pending(advisor: Advisor) -> None:
-    """The first factor was right; the second is still to come (or to be enrolled)."""
+def begin_pending(advisor: Advisor, factor: str) -> frozenset[str]:
+    """A first factor ("password" or "link") was right; the second is still to come.
+
+    Another first factor of the same person in the same browser adds to what was given
+    (enrolling the second factor needs both); anyone else starts a fresh session.
+    Returns the first factors given so far.
+    """
+    held = session.get(PENDING)
+    same = isinstance(held, dict) and held.get("id") == advisor.id
+    given = set(held.get("factors", ())) if same and pending_staff_id() == advisor.id else set()
     session.clear()
-    session[PENDING] = {"id": advisor.id, "at": services().clock().timestamp()}
+    given.add(factor)
+    session[PENDING] = {"id": advisor.id, "at": services().clock().timestamp(),
+                        "factors": sorted(given)}  # fmt: skip
+    return frozenset(given)
 
 
-def pending_staff(db: Session) -> Advisor | None:
-    """Who is between the first and the second factor, for at most the idle limit."""
+def pending_factors() -> frozenset[str]:
+    held = session.get(PENDING)
+    return frozenset(held.get("factors", ())) if isinstance(held, dict) else frozenset()
+
+
+def pending_staff_id() -> int | None:
+    """The id of who is between the factors, for at most the idle limit."""
     pending = session.get(PENDING)
     if not isinstance(pending, dict):
         return None
     if services().clock().timestamp() - float(pending.get("at", 0)) > IDLE_LIMIT.total_seconds():
         session.pop(PENDING, None)
         return None
-    advisor = db.get(Advisor, pending.get("id"))
+    found = pending.get("id")
+    return found if isinstance(found, int) else None
+
+
+def pending_staff(db: Session) -> Advisor | None:
+    """Who is between the first and the second factor, for at most the idle limit."""
+    found = pending_staff_id()
+    advisor = db.get(Advisor, found) if found is not None else None
     return advisor if advisor is not None and advisor.is_active else None
 
 

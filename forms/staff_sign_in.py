@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import pyotp
 import segno
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -26,7 +25,7 @@ from wtforms.validators import InputRequired, Length
 from forms import services, staff_session
 from forms.i18n import words
 from forms.staff_session import STAFF_HOME
-from workflow import staff_auth
+from workflow import access, staff_auth
 from workflow.assignment import staff_language
 from workflow.db import UnitOfWork
 from workflow.models import Advisor
@@ -47,6 +46,8 @@ def install(app: Flask) -> None:
     app.add_url_rule("/medewerkers/tweede-stap", "staff_second_factor", second_factor,
                      methods=both)  # fmt: skip
     app.add_url_rule("/medewerkers/tweede-stap/instellen", "staff_enrol", enrol, methods=both)
+    app.add_url_rule("/medewerkers/tweede-stap/opnieuw", "staff_enrol_again", enrol_again,
+                     methods=["POST"])  # fmt: skip
     app.add_url_rule("/medewerkers/uitloggen", "staff_sign_out", sign_out, methods=["POST"])
     # create_app sets HttpOnly, SameSite=Lax, and Secure whenever BASE_URL is https (so
     # outside development); the idle limit lives in staff_session, not in a cookie lifetime.
@@ -133,7 +134,7 @@ def sign_in() -> tuple[str, int] | Response:
         uow.commit()  # a failure counts towards the throttle
         if advisor is None:
             return _sign_in_page(password=form, is_refused=True), 200
-        return _after_first_factor(advisor)
+        return _after_first_factor(uow, advisor, "password")
 
 
 def _sign_in_page(*, password: FlaskForm | None = None, link: FlaskForm | None = None,
@@ -147,13 +148,19 @@ def _sign_in_page(*, password: FlaskForm | None = None, link: FlaskForm | None =
     )  # fmt: skip
 
 
-def _after_first_factor(advisor: Advisor) -> Response:
-    """Straight in, or on to the second factor (set it up first when the role needs it)."""
+def _after_first_factor(uow: UnitOfWork, advisor: Advisor, factor: str) -> Response:
+    """Straight in, or on to the second factor (set it up first when the role needs it).
+
+    Setting it up needs every first factor the account has: after the password, a sign-in
+    link goes to the staff member's own address, to be opened in this browser.
+    """
     if staff_auth.must_enrol(advisor):
-        staff_session.begin_pending(advisor)
+        given = staff_session.begin_pending(advisor, factor)
+        if "link" in staff_auth.factors_to_enrol(advisor) - given:
+            _send_link(uow, advisor.email)
         return _to("staff_enrol")
     if staff_auth.needs_second_factor(advisor):
-        staff_session.begin_pending(advisor)
+        staff_session.begin_pending(advisor, factor)
         return _to("staff_second_factor")
     target = _next() or STAFF_HOME
     staff_session.begin(advisor, second_factor=False)
@@ -163,23 +170,29 @@ def _after_first_factor(advisor: Advisor) -> Response:
 # --- the first factor: a link by mail ------------------------------------------------------
 
 
-def request_link() -> tuple[str, int]:
+def request_link() -> tuple[str, int] | Response:
     """The same answer whether or not the address belongs to someone."""
     form = _new("link", prefix="link")
     if not form.validate_on_submit():
         return _sign_in_page(link=form), 400
+    with services().database.unit_of_work() as uow:
+        _send_link(uow, form.email.data)
+    if staff_session.pending_staff_id() is not None:  # asked again while setting up
+        return _to("staff_enrol")
+    return _sign_in_page(link=_new("link", prefix="link", formdata=None), is_link_sent=True), 200
+
+
+def _send_link(uow: UnitOfWork, email: str) -> None:
+    """Mail a sign-in link if the address is staff's and the requests are not throttled."""
     svc = services()
-    email, now = form.email.data, svc.clock()
-    mail_id = None
-    with svc.database.unit_of_work() as uow:
-        account, address = LINK_REQUEST + email, LINK_REQUEST + _address()
-        if not staff_auth.is_throttled(uow.session, uow.vault, account, address, now):
-            staff_auth.record_failure(uow.session, uow.vault, account, address, now)
-            mail_id = _mail_link(uow, email)
-        uow.commit()
+    now, account, address = svc.clock(), LINK_REQUEST + email, LINK_REQUEST + _address()
+    if staff_auth.is_throttled(uow.session, uow.vault, account, address, now):
+        return
+    staff_auth.record_failure(uow.session, uow.vault, account, address, now)
+    mail_id = _mail_link(uow, email)
+    uow.commit()
     if mail_id is not None:
         svc.enqueue_quietly("vertrouwd.deliver_mail", mail_id)
-    return _sign_in_page(link=_new("link", prefix="link", formdata=None), is_link_sent=True), 200
 
 
 def _mail_link(uow: UnitOfWork, email: str) -> int | None:
@@ -217,7 +230,7 @@ def sign_in_with_link(token: str) -> tuple[str, int] | Response:
         if advisor is None:
             abort(404)
         uow.commit()
-        return _after_first_factor(advisor)
+        return _after_first_factor(uow, advisor, "link")
 
 
 # --- the second factor ---------------------------------------------------------------------
@@ -268,29 +281,60 @@ def _signed_in_fully(advisor: Advisor) -> Response:
 
 
 def enrol() -> tuple[str, int] | Response:
-    """For one who must enrol before getting in, or a signed-in advisor who chooses to."""
+    """For one who must enrol before getting in, or a signed-in member who chooses to (or
+    sets up a new phone: the new secret is pending until its first code confirms it)."""
     svc = services()
     with svc.database.unit_of_work() as uow:
         advisor = _enrolling(uow.session)
         if isinstance(advisor, Response):
             return advisor
         _speak_to(advisor)
-        if advisor.totp_enabled_at is not None:
-            # Setting up anew would replace the secret in force at once (staff_auth keeps
-            # one), so it is not offered here.
-            return _code_page("staff_sign_in_enrol.html", _new("code"), is_on=True), 200
+        is_required = staff_auth.must_enrol(advisor)
+        missing = staff_auth.factors_to_enrol(advisor) - staff_session.pending_factors()
+        if is_required and missing:
+            return _both_factors_page(advisor, missing), 200
+        if advisor.totp_enabled_at is not None and not staff_auth.enrolment_secret(
+            uow.vault, advisor
+        ):
+            return _code_page("staff_sign_in_enrol.html", _new("code"), is_on=True,
+                              again=_new("button")), 200  # fmt: skip
         uri = _enrolment_uri(uow, advisor)
         form = _new("code")
         extra = {"qr": _qr(uri, words(g.language)["signin_qr_label"]),
                  "secret": _grouped(staff_auth.enrolment_secret(uow.vault, advisor) or ""),
-                 "is_required": staff_auth.must_enrol(advisor)}  # fmt: skip
+                 "is_required": is_required}  # fmt: skip
         if not form.validate_on_submit():
             return _code_page("staff_sign_in_enrol.html", form, **extra), (
                 400 if form.errors else 200
             )
         if not _code_is_right(uow, advisor, form.code.data, staff_auth.confirm_enrolment):
             return _code_page("staff_sign_in_enrol.html", form, is_refused=True, **extra), 200
+        access.audit(uow.session, advisor, "second_factor_enrolled", svc.clock())
+        uow.commit()
         return _signed_in_fully(advisor)
+
+
+def _both_factors_page(advisor: Advisor, missing: frozenset[str]) -> str:
+    """Before enrolling: the first factor still to give (the password, or the mailed link)."""
+    password = _new("password", formdata=None, data={"email": advisor.email})
+    return render_template(
+        "staff_sign_in_both.html", t=words(g.language), missing=missing, form=password,
+        link_form=_new("link", prefix="link", formdata=None, data={"email": advisor.email}),
+        next=_next(), lang=_lang(),
+    )  # fmt: skip
+
+
+def enrol_again() -> Response:
+    """A signed-in member sets up a new phone: a new secret waits beside the one in force."""
+    svc = services()
+    with svc.database.unit_of_work() as uow:
+        advisor = staff_session.current_staff(uow.session)
+        if advisor is None or not _new("button").validate_on_submit():
+            abort(403)
+        staff_auth.start_enrolment(uow.vault, advisor)
+        access.audit(uow.session, advisor, "second_factor_renewal_started", svc.clock())
+        uow.commit()
+    return _to("staff_enrol")
 
 
 def _enrolling(db: Session) -> Advisor | Response:
@@ -314,8 +358,7 @@ def _enrolment_uri(uow: UnitOfWork, advisor: Advisor) -> str:
         uri = staff_auth.start_enrolment(uow.vault, advisor)
         uow.commit()
         return uri
-    totp = pyotp.TOTP(secret)
-    return totp.provisioning_uri(name=advisor.email, issuer_name=staff_auth.TOTP_ISSUER)
+    return staff_auth.provisioning_uri(advisor, secret)
 
 
 def _grouped(secret: str) -> str:

@@ -41,6 +41,24 @@ SIGN_IN_TEXT: dict[str, dict[str, str]] = {
             "op de volgende code en probeer het opnieuw. Lukt het niet? Probeer het over een "
             "kwartier opnieuw."
         ),
+        "signin_both_title": "Eerst nog een controle",
+        "signin_both_lead": (
+            "U zet de tweede stap voor het eerst aan. Daarvoor hebben wij uw wachtwoord én "
+            "een inloglink uit uw eigen mailbox nodig. Zo weten wij zeker dat u het bent."
+        ),
+        "signin_both_link_title": "Open de inloglink uit uw mail",
+        "signin_both_link_sent": (
+            "Wij hebben een inloglink naar uw e-mailadres gestuurd. Open die link in deze "
+            "browser. De link werkt 15 minuten."
+        ),
+        "signin_both_resend": "Stuur de link nog een keer",
+        "signin_both_password_title": "Vul ook uw wachtwoord in",
+        "signin_enrol_again_title": "Nieuwe telefoon?",
+        "signin_enrol_again_hint": (
+            "Stel de tweede stap opnieuw in. Uw oude app blijft werken tot u een code van "
+            "de nieuwe app heeft ingevuld."
+        ),
+        "signin_enrol_again": "Opnieuw instellen",
         "signin_enrol_title": "Tweede stap instellen",
         "signin_enrol_required": (
             "Voor uw rol is een tweede stap verplicht. U logt dan in met uw wachtwoord of "
@@ -101,6 +119,24 @@ SIGN_IN_TEXT: dict[str, dict[str, str]] = {
             "This code is not right, was used before, or you tried too often. Wait for the "
             "next code and try again. Still not working? Try again in a quarter of an hour."
         ),
+        "signin_both_title": "One more check first",
+        "signin_both_lead": (
+            "You are turning on the second step for the first time. For this we need your "
+            "password and a sign-in link from your own mailbox. That way we know it is you."
+        ),
+        "signin_both_link_title": "Open the sign-in link in your mail",
+        "signin_both_link_sent": (
+            "We have sent a sign-in link to your email address. Open that link in this "
+            "browser. The link works for 15 minutes."
+        ),
+        "signin_both_resend": "Send the link again",
+        "signin_both_password_title": "Fill in your password too",
+        "signin_enrol_again_title": "New phone?",
+        "signin_enrol_again_hint": (
+            "Set up the second step again. Your old app keeps working until you have filled "
+            "in a code from the new app."
+        ),
+        "signin_enrol_again": "Set up again",
         "signin_enrol_title": "Set up the second step",
         "signin_enrol_required": (
             "Your role needs a second step. You then sign in with your password or sign-in "

@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, Response
 
 from forms.i18n import words
 from tests.conftest import served, web_app
+from tests.outbox_reading import link_in_last_mail
 from tests.servers import free_port
 from tests.test_browser import assert_no_wcag_violations, goto, press
 from tests.test_staff_sign_in import ANNA, COCO, PASSWORD, WHO, ready_for_sign_in, totp_at
@@ -71,8 +72,9 @@ def _enrolled(web: StaffWeb, address: str) -> None:
     with web.database.unit_of_work() as uow:
         advisor = staff_auth.staff_by_email(uow.session, address)
         assert advisor is not None
-        staff_auth.start_enrolment(uow.vault, advisor)
-        advisor.totp_enabled_at = datetime.now(UTC)
+        secret = pyotp.parse_uri(staff_auth.start_enrolment(uow.vault, advisor)).secret
+        now = datetime.now(UTC)
+        assert staff_auth.confirm_enrolment(uow.vault, advisor, pyotp.TOTP(secret).at(now), now)
         uow.commit()
 
 
@@ -130,10 +132,28 @@ def _link_page(lang: str | None) -> Visit:
     return visit
 
 
+def _open_mailed_link(page: Page, web: StaffWeb, address: str, lang: str | None,
+                      next_path: str | None = None) -> None:  # fmt: skip
+    """Open the sign-in link last mailed to `address` in this browser and press its button."""
+    token = link_in_last_mail(web.database, address, "inloggen")
+    goto(page, f"{web.url}/medewerkers/inloggen/{token}{_query(lang, next_path)}")
+    assert press(page, words(lang or "nl")["signin_use_submit"]).status == 303
+
+
+def _both(lang: str | None) -> Visit:
+    def visit(page: Page, web: StaffWeb) -> None:
+        _sign_in(page, web, COCO, lang)
+        heading = page.get_by_role("heading", level=1).inner_text()
+        assert heading == words(lang or "nl")["signin_both_title"]
+
+    return visit
+
+
 def _enrol(lang: str | None, refused: bool = False) -> Visit:
     def visit(page: Page, web: StaffWeb) -> None:
         t = words(lang or "nl")
         _sign_in(page, web, COCO, lang)
+        _open_mailed_link(page, web, COCO, lang)
         assert page.get_by_role("heading", level=1).inner_text() == t["signin_enrol_title"]
         assert page.get_by_role("img", name=t["signin_qr_label"]).is_visible()
         if refused:
@@ -169,6 +189,8 @@ PAGES: dict[str, Visit] = {
     "link-sent-en": _link_sent("en"),
     "link": _link_page(None),
     "link-en": _link_page("en"),
+    "both": _both(None),
+    "both-en": _both("en"),
     "enrol": _enrol(None),
     "enrol-en": _enrol("en"),
     "enrol-refused": _enrol(None, refused=True),
@@ -196,6 +218,8 @@ def test_a_coordinator_enrols_and_signs_in_with_a_code(
     browser_page: Page = request.getfixturevalue(which)
     t = words("nl")
     assert _sign_in(browser_page, staff_web, COCO, next_path=WHO).status == 303
+    assert browser_page.get_by_role("heading", level=1).inner_text() == t["signin_both_title"]
+    _open_mailed_link(browser_page, staff_web, COCO, None, WHO)
     assert browser_page.get_by_role("heading", level=1).inner_text() == t["signin_enrol_title"]
     key = browser_page.locator(".secret-key").inner_text().replace(" ", "")
     _field(browser_page, t, "signin_code").fill(pyotp.TOTP(key).at(time.time()))

@@ -232,6 +232,17 @@ def confirm(database: Database, name: str, code: str, now: datetime) -> bool:
         return is_right
 
 
+def in_force(database: Database, name: str, now: datetime) -> pyotp.TOTP:
+    """Enrolled, with no code used yet (as if confirmed by a code long ago)."""
+    authenticator = enrol(database, name, now)
+    with database.unit_of_work() as uow:
+        member = staff(uow.session, name)
+        member.totp_secret_enc, member.totp_pending_enc = member.totp_pending_enc, None
+        member.totp_enabled_at = now
+        uow.commit()
+    return authenticator
+
+
 def check(database: Database, name: str, code: str, now: datetime) -> bool:
     """One code in its own transaction: what was used must be remembered across requests."""
     with database.unit_of_work() as uow:
@@ -260,7 +271,8 @@ def test_coordinators_and_admins_must_enrol_advisors_may(
         assert not staff_auth.must_enrol(member)
         assert staff_auth.needs_second_factor(member)  # once enrolled, always asked
         assert member.totp_enabled_at == clock()
-        assert staff_auth.enrolment_secret(staffed.vault, member) == authenticator.secret
+        assert staffed.vault.open_optional(member.totp_secret_enc) == authenticator.secret
+        assert staff_auth.enrolment_secret(staffed.vault, member) is None  # nothing pending
         assert member.totp_secret_enc is not None
         assert authenticator.secret.encode() not in member.totp_secret_enc
 
@@ -288,7 +300,7 @@ def test_a_code_is_refused_the_second_time(staffed: Database, clock: Clock) -> N
 def test_codes_of_the_neighbouring_steps_are_accepted_and_no_further(
     staffed: Database, clock: Clock
 ) -> None:
-    authenticator = enrol(staffed, "coco", clock())
+    authenticator = in_force(staffed, "coco", clock())
     now = clock()
     step = timedelta(seconds=authenticator.interval)
 
@@ -301,7 +313,7 @@ def test_codes_of_the_neighbouring_steps_are_accepted_and_no_further(
 
 
 def test_a_code_typed_with_a_space_is_accepted(staffed: Database, clock: Clock) -> None:
-    authenticator = enrol(staffed, "coco", clock())
+    authenticator = in_force(staffed, "coco", clock())
     code = authenticator.at(clock())
 
     assert check(staffed, "coco", f" {code[:3]} {code[3:]} ", clock())
@@ -311,7 +323,7 @@ def test_a_code_typed_with_a_space_is_accepted(staffed: Database, clock: Clock) 
     "malformed", ["", "12345", "1234567", "abcdef", "12a456", "١٢٣٤٥٦", "12345²", "123456\x00"]
 )
 def test_malformed_codes_are_refused(staffed: Database, clock: Clock, malformed: str) -> None:
-    enrol(staffed, "coco", clock())
+    in_force(staffed, "coco", clock())
 
     assert not check(staffed, "coco", malformed, clock())
     with staffed.session() as session:
@@ -320,3 +332,53 @@ def test_malformed_codes_are_refused(staffed: Database, clock: Clock, malformed:
 
 def test_without_a_secret_no_code_is_right(staffed: Database, clock: Clock) -> None:
     assert not check(staffed, "coco", "123456", clock())
+
+
+def test_a_new_phone_waits_beside_the_old_one_until_its_first_code(
+    staffed: Database, clock: Clock
+) -> None:
+    old = enrol(staffed, "coco", clock())
+    assert confirm(staffed, "coco", old.at(clock()), clock())
+    later = clock() + timedelta(minutes=5)
+    new = enrol(staffed, "coco", later)
+    assert new.secret != old.secret
+
+    assert check(staffed, "coco", old.at(later), later)  # the old phone still works
+    assert not check(staffed, "coco", new.at(later + timedelta(seconds=30)), later)
+    assert not confirm(staffed, "coco", old.at(later + timedelta(seconds=30)), later)
+    confirmed_at = later + timedelta(seconds=30)
+    assert confirm(staffed, "coco", new.at(confirmed_at), confirmed_at)
+
+    then = confirmed_at + timedelta(seconds=30)
+    assert not check(staffed, "coco", old.at(then), then)  # the old phone is out
+    assert check(staffed, "coco", new.at(then), then)
+
+
+def test_a_reset_clears_the_second_factor_and_the_role_must_enrol_again(
+    staffed: Database, clock: Clock
+) -> None:
+    authenticator = enrol(staffed, "coco", clock())
+    assert confirm(staffed, "coco", authenticator.at(clock()), clock())
+    with staffed.unit_of_work() as uow:
+        staff_auth.reset_second_factor(staff(uow.session, "coco"))
+        uow.commit()
+
+    with staffed.session() as session:
+        member = staff(session, "coco")
+        assert staff_auth.must_enrol(member)
+        assert member.totp_secret_enc is None and member.totp_last_step is None
+    later = clock() + timedelta(seconds=30)
+    assert not check(staffed, "coco", authenticator.at(later), later)
+
+
+@pytest.mark.parametrize(("has_password", "factors"),
+                         [(True, {"password", "link"}), (False, {"link"})])  # fmt: skip
+def test_enrolling_needs_every_first_factor_the_account_has(
+    staffed: Database, has_password: bool, factors: set[str]
+) -> None:
+    with staffed.session() as session:
+        member = staff(session, "coco")
+        member.password_hash = None
+        if has_password:
+            staff_auth.set_password(member, "a long enough password")
+        assert staff_auth.factors_to_enrol(member) == factors

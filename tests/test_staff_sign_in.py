@@ -16,10 +16,10 @@ from forms import services
 from forms.staff_session import current_staff
 from forms.words_sign_in import SIGN_IN_TEXT
 from tests.conftest import Clock, Web, web_app
-from tests.outbox_reading import link_in_last_mail, mail_text, mails_to
+from tests.outbox_reading import link_in_last_mail, mail_text, mails_to, templates_to
 from workflow import staff_auth
 from workflow.db import Database
-from workflow.models import SignInAttempt, StaffToken
+from workflow.models import AuditEntry, SignInAttempt, StaffToken
 
 NL, EN = SIGN_IN_TEXT["nl"], SIGN_IN_TEXT["en"]
 ANNA, COCO, NOBODY = "anna@example.org", "coco@example.org", "nobody@example.org"
@@ -107,7 +107,9 @@ def totp_at(database: Database, address: str, at: float) -> str:
     with database.session() as session:
         advisor = staff_auth.staff_by_email(session, address)
         assert advisor is not None
-        secret = staff_auth.enrolment_secret(database.vault, advisor)
+        secret = staff_auth.enrolment_secret(database.vault, advisor) or (
+            database.vault.open_optional(advisor.totp_secret_enc)
+        )
     assert secret is not None
     return pyotp.TOTP(secret).at(at)
 
@@ -116,8 +118,15 @@ def totp_code(web: Web, address: str, seconds_later: int = 0) -> str:
     return totp_at(web.database, address, web.clock.now.timestamp() + seconds_later)
 
 
+def open_mailed_link(web: Web, client: FlaskClient, address: str) -> TestResponse:
+    """Press the button of the sign-in link last mailed to `address`, in this browser."""
+    path = f"{SIGN_IN}/{link_in_last_mail(web.database, address, 'inloggen')}"
+    return client.post(path, data={"csrf_token": csrf(client, path)})
+
+
 def enrol_coco(web: Web, client: FlaskClient) -> None:
     assert sign_in(client, COCO).headers["Location"].startswith(ENROL)
+    assert open_mailed_link(web, client, COCO).headers["Location"].startswith(ENROL)
     assert client.get(ENROL).status_code == 200
     assert post_code(client, ENROL, totp_code(web, COCO)).headers["Location"] == "/medewerkers"
 
@@ -351,6 +360,8 @@ def test_a_coordinator_must_set_up_the_second_factor_before_getting_in(web: Web)
     assert response.status_code == 303 and response.headers["Location"] == ENROL
     assert who(client) == "nobody"
     assert client.get(CODE).headers["Location"] == ENROL  # no way around the enrolment
+    assert NL["signin_both_link_sent"] in client.get(ENROL).get_data(as_text=True)
+    assert open_mailed_link(web, client, COCO).headers["Location"] == ENROL
     page = client.get(ENROL).get_data(as_text=True)
     assert f'<svg role="img" aria-label="{NL["signin_qr_label"]}"' in page
     assert NL["signin_enrol_required"] in page
@@ -362,6 +373,48 @@ def test_a_coordinator_must_set_up_the_second_factor_before_getting_in(web: Web)
     response = post_code(client, ENROL, totp_code(web, COCO))
     assert response.status_code == 303 and response.headers["Location"] == "/medewerkers"
     assert who(client) == "Coco"
+
+
+def test_a_stolen_password_alone_cannot_set_up_the_second_factor(web: Web) -> None:
+    client = web.client()
+    sign_in(client, COCO)
+    page = client.get(ENROL).get_data(as_text=True)
+    assert NL["signin_both_link_sent"] in page and "<svg" not in page
+    assert templates_to(web.database, COCO) == ["sign_in_link"]  # to the owner's mailbox
+    refused = post_code(client, ENROL, "123456")
+    assert refused.status_code == 200 and NL["signin_both_title"] in refused.get_data(as_text=True)
+    with web.database.session() as session:
+        coco = staff_auth.staff_by_email(session, COCO)
+        assert coco is not None and coco.totp_pending_enc is None and coco.totp_enabled_at is None
+
+
+def test_a_link_opened_elsewhere_asks_for_the_password_there_too(web: Web) -> None:
+    sign_in(web.client(), COCO)  # the link goes out
+    phone = web.client()
+    assert open_mailed_link(web, phone, COCO).headers["Location"] == ENROL
+    page = phone.get(ENROL).get_data(as_text=True)
+    assert NL["signin_both_password_title"] in page and "<svg" not in page
+    assert sign_in(phone, COCO).headers["Location"] == ENROL
+    assert "<svg" in phone.get(ENROL).get_data(as_text=True)  # now both were given
+
+
+def test_a_signed_in_member_sets_up_a_new_phone(web: Web) -> None:
+    client = web.client()
+    enrol_coco(web, client)
+    page = client.get(ENROL).get_data(as_text=True)
+    assert NL["signin_enrol_on"] in page
+    again = client.post("/medewerkers/tweede-stap/opnieuw",
+                        data={"csrf_token": csrf(client, ENROL)})  # fmt: skip
+    assert again.headers["Location"] == ENROL
+    assert "<svg" in client.get(ENROL).get_data(as_text=True)
+    web.clock.advance(seconds=30)
+    assert post_code(client, ENROL, totp_code(web, COCO)).status_code == 303
+    with web.database.session() as session:
+        coco = staff_auth.staff_by_email(session, COCO)
+        assert coco is not None and coco.totp_pending_enc is None
+        actions = [e.action for e in session.scalars(select(AuditEntry)) if e.staff_id == coco.id]
+    assert actions == ["second_factor_enrolled", "second_factor_renewal_started",
+                       "second_factor_enrolled"]  # fmt: skip
 
 
 def test_a_used_code_is_refused_and_a_wrong_code_counts(web: Web) -> None:

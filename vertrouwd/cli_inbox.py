@@ -13,6 +13,7 @@ from vertrouwd.cli import Failure, now, one_line_errors, settings
 from vertrouwd.cli_data import database
 from workflow.models import Case, InboundMail
 from workflow.pipeline import requeue
+from workflow.quarantine import dismiss
 
 
 def register(main: click.Group) -> None:
@@ -41,12 +42,13 @@ def poll(also_process: bool) -> None:
 
 
 @inbox.command("quarantine")
-@click.argument("action", type=click.Choice(["list", "show", "requeue"]), default="list")
+@click.argument("action", type=click.Choice(["list", "show", "requeue", "dismiss"]), default="list")
 @click.argument("inbound_id", type=int, required=False)
 @click.option("--json", "as_json", is_flag=True)
 @one_line_errors
 def quarantine(action: str, inbound_id: int | None, as_json: bool) -> None:
-    """What could not be processed, and why; `requeue ID` tries it again."""
+    """What could not be processed, and why; `requeue ID` tries it again, `dismiss ID` sets
+    it aside for good (kept, off the list)."""
     if action != "list" and inbound_id is None:
         raise click.UsageError(f"`quarantine {action}` needs the ID of an item")
     db = database()
@@ -56,10 +58,23 @@ def quarantine(action: str, inbound_id: int | None, as_json: bool) -> None:
             raise Failure(f"no quarantined mail {inbound_id}")
         click.echo(f"mail {inbound_id} will be processed again")
         return
+    if action == "dismiss":
+        assert inbound_id is not None
+        _dismiss(db, inbound_id)
+        return
     rows = _rows(db, "quarantined", inbound_id)
     if action == "show" and not rows:
         raise Failure(f"no quarantined mail {inbound_id}")
     _print(rows, as_json, show=action == "show")
+
+
+def _dismiss(db: Any, inbound_id: int) -> None:
+    """The same decision as the coordinator's page (workflow.quarantine.dismiss)."""
+    with db.unit_of_work() as uow:
+        if not dismiss(uow.session, inbound_id, now()):
+            raise Failure(f"no quarantined or machine mail {inbound_id}")
+        uow.commit()
+    click.echo(f"mail {inbound_id} is dismissed: kept, but off the list")
 
 
 @inbox.command("machine")

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import case as when
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow import states
@@ -93,18 +93,33 @@ def audit(
 
 
 def audit_trail(
-    session: Session, *, reference: str | None = None, batch: int = 1000
+    session: Session,
+    *,
+    reference: str | None = None,
+    batch: int = 1000,
+    staff_email: str | None = None,
+    before: int | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
 ) -> Iterator[tuple[AuditEntry, str | None]]:
     """The audit log oldest first, each entry with the staff member's address (None: system).
 
     Streamed in batches, so an export of years of entries does not load them all at once.
+    Filters: one case, one staff member (by address), entries before an id (the next page
+    of a newest-first list), and at most `limit` of them.
     """
     statement = (
         select(AuditEntry, Advisor.email)
         .outerjoin(Advisor, Advisor.id == AuditEntry.staff_id)
-        .order_by(AuditEntry.id)
+        .order_by(AuditEntry.id.desc() if newest_first else AuditEntry.id)
         .execution_options(yield_per=batch)
     )
     if reference is not None:
         statement = statement.where(AuditEntry.case_reference == reference)
+    if staff_email is not None:
+        statement = statement.where(func.lower(Advisor.email) == staff_email.strip().lower())
+    if before is not None:
+        statement = statement.where(AuditEntry.id < before)
+    if limit is not None:
+        statement = statement.limit(limit)
     return ((entry, email) for entry, email in session.execute(statement))

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workflow import inbound
+from workflow import inbound, quarantine
 from workflow.db import Database, UnitOfWork
 from workflow.inbox_actions import (
     MailAtHand,
@@ -138,9 +138,11 @@ def _process_claimed(
     row = uow.session.get_one(InboundMail, inbound_id)
     parsed = parse(uow.vault.open_bytes(row.raw_enc))
     mail = MailAtHand(uow, postman, row, parsed, now, config.mail_from, config.default_organisation)
-    mail.machine = classify_machine(
-        parsed.headers, parsed.subject, parsed.from_address, parsed.content_type, parsed.return_path
-    )
+    if not row.treat_as_person:  # a coordinator said a person wrote it: no machine rules
+        mail.machine = classify_machine(
+            parsed.headers, parsed.subject, parsed.from_address, parsed.content_type,
+            parsed.return_path,
+        )  # fmt: skip
     rule = next(r for r in RULES if r.applies(mail))
     before = len(written_mails(uow.session))
     status, outcome = rule.act(mail)
@@ -186,13 +188,10 @@ def process_due(
 
 
 def requeue(database: Database, inbound_id: int, now: datetime) -> bool:
-    """Give a quarantined mail another go (a coordinator decided)."""
+    """Give a quarantined mail another go (a coordinator decided; the CLI and the web)."""
     with database.unit_of_work() as uow:
-        row = uow.session.get(InboundMail, inbound_id)
-        if row is None or row.status != "quarantined":
+        if not quarantine.requeue(uow.session, inbound_id, now):
             return False
-        row.status, row.outcome, row.attempts = "pending", None, 0
-        row.next_attempt_at, row.claimed_until = now, None
         uow.commit()
     return True
 

@@ -143,6 +143,13 @@ def needs_second_factor(advisor: Advisor) -> bool:
     return advisor.totp_enabled_at is not None or advisor.role in SECOND_FACTOR_REQUIRED
 
 
+def factors_to_enrol(advisor: Advisor) -> frozenset[str]:
+    """What must be given before setting up the second factor at sign-in: every first factor
+    the account has. A stolen password alone cannot bind the attacker's phone to the
+    account; the mailbox is needed too (and the password, when there is one)."""
+    return frozenset({"link", "password"} if advisor.password_hash else {"link"})
+
+
 def must_enrol(advisor: Advisor) -> bool:
     return advisor.role in SECOND_FACTOR_REQUIRED and advisor.totp_enabled_at is None
 
