@@ -36,7 +36,7 @@ from forms.advisor_pages import (
 from forms.i18n import words
 from forms.staff_session import audit_now, signed_in, staff_required
 from mailtemplates import gender_wish_label, kind_label, long_date, long_datetime
-from workflow import access, casework, reminders, states
+from workflow import access, casework, reminders, states, triage
 from workflow.desk import WORKING_STATES
 from workflow.models import Advisor, Case, Consent, Message, Reminder
 from workflow.vocabulary import CONSENT_ACTIONS, PATH_STEPS
@@ -177,6 +177,7 @@ def _render_case(db: Session, staff: Advisor, case: Case, bound: dict[str, Flask
         coming=reminders.active(db, case, None), forms=_forms(staff, case, client, bound),
         invalid=next((form for form in bound.values() if form.errors), None),
         kind=kind_label(case.kind, language), step=step.label(language) if step else None,
+        can_triage=staff.role == "coordinator" and case.state in triage.REASSIGNABLE,
         wish=gender_wish_label(case.preferred_gender, language),
         long_date=long_date, long_datetime=long_datetime,
     )  # fmt: skip

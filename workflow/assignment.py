@@ -87,7 +87,15 @@ def assign(
     if decision.advisor_id is None:
         send_to_triage(session, vault, postman, case, decision.reason, now)
         return decision
-    advisor = session.get_one(Advisor, decision.advisor_id)
+    hand_to(session, vault, postman, case, session.get_one(Advisor, decision.advisor_id), now)
+    return decision
+
+
+def hand_to(
+    session: Session, vault: Vault, postman: Postman, case: Case, advisor: Advisor, now: datetime
+) -> None:
+    """Assign the case to this advisor: the task mail with its links, and its reminders."""
+    organisation = case.organisation
     case.advisor = advisor
     transition(session, case, "assign", now, detail=f"{advisor.name} ({advisor.role})")
     accept_url, decline_url = task_links(session, vault, postman, case, advisor, now)
@@ -103,7 +111,6 @@ def assign(
     ):
         due = reminders.after_business_days(organisation, now, days)
         reminders.schedule(session, case, kind, due, now, subject_id=advisor.id)  # fmt: skip
-    return decision
 
 
 def task_links(

@@ -133,3 +133,23 @@ ADVICE_THEMES: Mapping[str, Term] = _table(
     Term("nothing", "niets", "nothing"),
     Term("other", "iets anders", "something else"),
 )
+
+# Why a coordinator says a message is not a case (it leaves triage; nothing is sent).
+NOT_A_CASE_REASONS: Mapping[str, Term] = _table(
+    Term("spam", "reclame of spam", "advertising or spam"),
+    Term("not_for_us", "niet voor de vertrouwenspersonen bedoeld", "not meant for the advisors"),
+    Term("duplicate", "dubbel: dezelfde melding bestaat al", "duplicate: the same case exists"),
+)
+
+# What a coordinator did about a signal (several cases naming one person; seed 004).
+SIGNAL_DECISIONS: Mapping[str, Term] = _table(
+    Term("raised_with_management", "besproken met de directie", "raised with management"),
+    Term(
+        "advice_to_organisation",
+        "advies gegeven aan de organisatie",
+        "advice given to the organisation",
+    ),
+    Term("monitor", "wij houden het in de gaten", "we keep an eye on it"),
+    Term("no_action", "geen actie nodig", "no action needed"),
+    Term("other", "iets anders (zie de toelichting)", "something else (see the note)"),
+)
