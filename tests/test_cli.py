@@ -7,13 +7,15 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from mailtemplates import render
 from tests.http_client import (
     Browser,
     Page,
@@ -27,6 +29,14 @@ from tests.http_client import (
     wait_for_http,
 )
 from tests.servers import SmtpSink, free_port
+from workflow import inbound
+from workflow.crypto import Vault
+from workflow.db import Database, make_engine
+from workflow.inbound import RawMail
+from workflow.models import InboundMail
+from workflow.outbox import Postman
+from workflow.pipeline import InboxConfig, process_due
+from workflow.settings import Settings, load_settings
 
 WEB_START_SECONDS = 30
 UNREACHABLE_DATABASE_SECONDS = 30
@@ -266,6 +276,11 @@ def test_contract_flow_from_form_to_mail_and_case_json(deployment: Deployment) -
     assert isinstance(listed, list)
     assert reference in [row["reference"] for row in listed]
     assert reference in deployment.cli("cases", "--org", "versa")
+    # Every read at the command line is on the audit log, as an operator's.
+    audit = deployment.cli("audit", "export", "--format", "json")
+    reads = [(e["role"], e["action"], e["reference"]) for e in json.loads(audit)]
+    assert reads == [("operator", "view_case", reference), ("operator", "list_cases", ""),
+                     ("operator", "list_cases", "")]  # fmt: skip
 
 
 def assert_case_json(case: dict[str, Any], reference: str) -> None:
@@ -340,3 +355,60 @@ def test_line_break_in_email_is_refused_and_creates_nothing(deployment: Deployme
     assert not any(
         "evil@example.org" in rcpts or b"evil@example.org" in data for rcpts, data in seen
     )
+
+
+# 7. `inbox quarantine dismiss ID`: the coordinator's decision, from the command line.
+
+OUTLOOK_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8  # not a mail
+
+
+@contextmanager
+def installation(folder: Path) -> Iterator[tuple[Database, Settings]]:
+    """The installation's own database and settings, opened the way the command opens them."""
+    settings = load_settings({"VERTROUWD_INSTANCE": str(folder / "instance")}, read_dotenv=False)
+    vault = Vault(settings.encryption_keys, settings.hash_key)
+    database = Database(make_engine(settings.database_url), vault)
+    try:
+        yield database, settings
+    finally:
+        database.dispose()
+
+
+def quarantined_in(folder: Path) -> int:
+    """An unreadable mail stored and processed in the installation, as the worker would."""
+    now = datetime.now(UTC)
+    with installation(folder) as (database, settings):
+        with database.unit_of_work() as uow:
+            [inbound_id] = inbound.store(uow.session, uow.vault, "INBOX", None,
+                                         [RawMail(None, OUTLOOK_FILE)], now)  # fmt: skip
+            uow.commit()
+        postman = Postman(render=render, mail_from=settings.mail_from, base_url=settings.base_url)
+        [outcome] = process_due(database, postman, InboxConfig(settings.mail_from), now)
+    assert (outcome.inbound_id, outcome.status) == (inbound_id, "quarantined")
+    return inbound_id
+
+
+def status_in(folder: Path, inbound_id: int) -> tuple[str, bytes]:
+    with installation(folder) as (database, _), database.session() as session:
+        row = session.get_one(InboundMail, inbound_id)
+        return row.status, database.vault.open_bytes(row.raw_enc)
+
+
+def test_inbox_quarantine_dismiss_takes_the_mail_off_the_list_and_keeps_it(
+    versa_folder: Path,
+) -> None:
+    inbound_id = quarantined_in(versa_folder)
+    env = clean_env()
+    listed = json.loads(run_ok(["inbox", "quarantine", "list", "--json"], versa_folder, env))
+    assert [row["id"] for row in listed] == [inbound_id]
+
+    said = run_ok(["inbox", "quarantine", "dismiss", str(inbound_id)], versa_folder, env)
+    assert said.strip() == f"mail {inbound_id} is dismissed: kept, but off the list"
+    assert json.loads(run_ok(["inbox", "quarantine", "list", "--json"], versa_folder, env)) == []
+    assert status_in(versa_folder, inbound_id) == ("dismissed", OUTLOOK_FILE)
+
+    again = run_cli(["inbox", "quarantine", "dismiss", str(inbound_id)], versa_folder, env)
+    assert again.returncode == 1
+    assert one_error_line(again) == f"vertrouwd: no quarantined or machine mail {inbound_id}"
+    no_id = run_cli(["inbox", "quarantine", "dismiss"], versa_folder, env)
+    assert no_id.returncode == 2 and "needs the ID" in one_error_line(no_id)

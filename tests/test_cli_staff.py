@@ -245,8 +245,8 @@ def logged(versa_folder: Path, installed: Database) -> Path:  # noqa: F811
 
 
 EXPECTED = [
-    ("system", "system", "sign_in_link_issued", ""),
-    ("system", "system", "absence_added", ""),
+    ("system", "operator", "sign_in_link_issued", ""),
+    ("system", "operator", "absence_added", ""),
     ("anna@example.org", "vertrouwenspersoon", "case_viewed", "VP-2026-0001"),
     ("coco@example.org", "coordinator", "case_assigned", "VP-2026-0002"),
 ]
@@ -296,3 +296,16 @@ def test_an_export_that_cannot_be_written_fails_with_one_line(logged: Path) -> N
 
     assert done.returncode == 1, done.stderr
     assert str(target) in one_error_line(done)
+
+
+def test_reading_cases_at_the_command_line_is_audited(
+    versa_folder: Path,  # noqa: F811
+    installed: Database,
+) -> None:
+    run_ok(["cases", "--json"], versa_folder, clean_env())
+    run_cli(["case", "VP-2026-9999"], versa_folder, clean_env())  # no such case: nothing read
+    with installed.session() as session:
+        entries = [
+            (e.staff_role, e.action, e.case_reference) for e, _ in access.audit_trail(session)
+        ]
+    assert entries == [("operator", "list_cases", None)]

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
+from workflow import access
 from workflow import cases as case_service
 from workflow.db import Database
 from workflow.organisations import (
@@ -268,6 +269,10 @@ def list_cases(organisation: str | None, as_json: bool) -> None:
             case_service.as_json(c, db.vault, with_timeline=False)
             for c in case_service.list_cases(session, organisation)
         ]
+        access.audit(
+            session, None, "list_cases", now(), detail="command line", role=access.OPERATOR
+        )
+        session.commit()
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -291,6 +296,9 @@ def show_case(reference: str, as_json: bool) -> None:
         if case is None:
             raise Failure(f"no case {reference}")
         data = case_service.as_json(case, db.vault)
+        access.audit(session, None, "view_case", now(), reference=case.reference,
+                     detail="command line", role=access.OPERATOR)  # fmt: skip
+        session.commit()
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

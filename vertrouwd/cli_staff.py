@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
 from workflow import staff_auth
-from workflow.access import audit, audit_trail
+from workflow.access import OPERATOR, audit, audit_trail
 from workflow.db import Database
 from workflow.models import Absence, Advisor
 
@@ -56,7 +56,14 @@ def sign_in_link(email: str) -> None:
         token = staff_auth.issue_sign_in_link(uow.session, uow.vault, staff.email, moment)
         if token is None:  # cannot happen after _staff_member; keeps the types honest
             raise Failure(f"no active staff member has the address {staff.email}")
-        audit(uow.session, None, "sign_in_link_issued", moment, detail=f"staff #{staff.id}")
+        audit(
+            uow.session,
+            None,
+            "sign_in_link_issued",
+            moment,
+            detail=f"staff #{staff.id}",
+            role=OPERATOR,
+        )
         uow.commit()
     minutes = int(staff_auth.SIGN_IN_LINK_LIFETIME.total_seconds() // 60)
     click.echo(f"{config.base_url}/medewerkers/inloggen/{token}")
@@ -81,7 +88,7 @@ def absence_add(email: str, first_day: datetime, last_day: datetime) -> None:
     with database().unit_of_work() as uow:
         staff = _staff_member(uow.session, email)
         uow.session.add(Absence(advisor_id=staff.id, starts_on=starts_on, ends_on=ends_on))
-        audit(uow.session, None, "absence_added", now(), detail=f"staff #{staff.id}")
+        audit(uow.session, None, "absence_added", now(), detail=f"staff #{staff.id}", role=OPERATOR)
         uow.commit()
     click.echo(f"{staff.email} is on leave from {starts_on} to {ends_on}")
 

@@ -20,6 +20,7 @@ from workflow.models import Advisor, AuditEntry, Case, advisor_organisations
 from workflow.routing import HANDLING_ROLES
 
 HANDLING = frozenset(HANDLING_ROLES)
+OPERATOR = "operator"  # the role on the audit log of what is done at the command line
 
 
 def _organisation_ids(staff: Advisor) -> list[int]:
@@ -83,11 +84,16 @@ def audit(
     *,
     reference: str | None = None,
     detail: str = "",
+    role: str = "system",
 ) -> None:
-    """Append who did what (never content, never a client address)."""
+    """Append who did what (never content, never a client address).
+
+    Without a staff member it was the system, or (`role="operator"`) someone at the
+    command line, whose reads of a case are audited like any other.
+    """
     session.add(AuditEntry(
         at=now, staff_id=staff.id if staff else None,
-        staff_role=staff.role if staff else "system", action=action,
+        staff_role=staff.role if staff else role, action=action,
         case_reference=reference, detail=detail[:200],
     ))  # fmt: skip
 
