@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Clock, seed_organisation
+from tests.corpus import corpus_dir
 from tests.outbox_reading import outbox
-from workflow import inbound
+from workflow import inbound, quarantine
 from workflow.cases import find_by_reference
 from workflow.db import Database
 from workflow.inbound import RawMail
@@ -399,3 +400,63 @@ def test_a_reply_from_staff_never_counts_as_the_clients_message(
         authors = list(session.scalars(select(Message.author).order_by(Message.id)))
     assert authors == ["client", "staff"]
     assert "client_replied" not in [t for t, _, _ in outbox(database)]
+
+
+# --- what a coordinator decides about set-aside mail (workflow.quarantine) -----------------
+
+AUTO_REPLY = corpus_dir() / "sisimai-set-of-emails" / "maildir" / "bsd" / "rfc3834-01.eml"
+
+
+def decided(database: Database, inbound_id: int, decision: str, clock: Clock) -> bool:
+    with database.unit_of_work() as uow:
+        is_done = quarantine.decide(uow.session, inbound_id, decision, clock())
+        uow.commit()
+    return is_done
+
+
+def test_an_auto_reply_a_coordinator_says_a_person_wrote_becomes_a_case(
+    database: Database, deliver, clock: Clock, postman: Postman
+) -> None:
+    [machine] = deliver(AUTO_REPLY.read_bytes())
+    assert (machine.status, machine.outcome, machine.reason) == ("ignored", "machine", "auto-reply")
+    assert not requeue(database, machine.inbound_id, clock())  # machine mail is not quarantined
+    assert decided(database, machine.inbound_id, "treat_as_person", clock)
+    assert not decided(database, machine.inbound_id, "treat_as_person", clock)  # once
+    [again] = process_due(database, postman, CONFIG, clock())
+    assert (again.inbound_id, again.status, again.outcome) == (machine.inbound_id, "done", "case")
+    assert case_of(database, again.reference).channel == "email"
+    assert [to for t, to, _ in outbox(database) if t == "acknowledgement"] == [
+        "kijitora@example.net"
+    ]
+    with database.session() as session:
+        row = session.get_one(InboundMail, machine.inbound_id)
+        assert (row.treat_as_person, row.attempts, row.reason) == (True, 1, "new-case")
+
+
+def test_our_own_mail_and_duplicates_are_never_treated_as_a_persons(
+    database: Database, deliver, clock: Clock
+) -> None:
+    [own] = deliver(mail(CONDUCT_NL, sender=TEAM))
+    assert own.reason == "from-ourselves"
+    assert not decided(database, own.inbound_id, "treat_as_person", clock)
+    first = mail(COMPLAINT_EN, sender="mark@example.org")
+    deliver(first)
+    [copy] = deliver(first.replace(b"Message-ID: <", b"Message-ID: <copy-"))
+    assert copy.outcome == "duplicate"
+    for decision in quarantine.DECISIONS:  # a copy of a client's mail is not set aside
+        assert not decided(database, copy.inbound_id, decision, clock)
+
+
+def test_a_dismissed_mail_is_kept_and_never_processed_again(
+    database: Database, deliver, clock: Clock, postman: Postman
+) -> None:
+    junk = b"\x00\x01\x02 not a mail \xff" * 3
+    [outcome] = deliver(junk)
+    assert decided(database, outcome.inbound_id, "dismiss", clock)
+    assert not decided(database, outcome.inbound_id, "dismiss", clock)
+    assert not requeue(database, outcome.inbound_id, clock())
+    assert process_due(database, postman, CONFIG, clock()) == []
+    with database.session() as session:
+        row = session.get_one(InboundMail, outcome.inbound_id)
+        assert (row.status, row.outcome) == ("dismissed", "quarantined")
+        assert database.vault.open_bytes(row.raw_enc) == junk

@@ -61,12 +61,12 @@ AGAIN = (("status", PENDING), ("outcome", None), ("attempts", 0),
 # list mail; never our own mail ("from-ourselves" does not look at the machine signal).
 PERSON_RULES = frozenset({"bounce", "auto-reply", "list-mail"})
 
-DECISIONS: dict[str, Decision] = {
+DECISIONS: dict[str, Decision] = {  # in the order the page offers them
     "requeue": Decision(frozenset({"quarantined"}), AGAIN),
-    "dismiss": Decision(frozenset({"quarantined", "machine"}),
-                        (("status", DISMISSED), ("claimed_until", None))),
     "treat_as_person": Decision(frozenset({"machine"}), (*AGAIN, ("treat_as_person", True)),
                                 PERSON_RULES),
+    "dismiss": Decision(frozenset({"quarantined", "machine"}),
+                        (("status", DISMISSED), ("claimed_until", None))),
 }  # fmt: skip
 
 
