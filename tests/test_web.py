@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +216,15 @@ def test_an_anonymous_client_is_not_promised_a_mail(web) -> None:
     page = client.post("/melden/versa", data=valid(client, anonymous="y")).get_data(as_text=True)
     assert "U krijgt ook een e-mail" not in page
     assert count(database, OutboxMail) == 1
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["i18n", "words_client", "words_staff", "words_sign_in", "words_portal", "words_triage",
+     "words_inbox", "words_admin"],
+)  # fmt: skip
+def test_every_word_is_there_in_dutch_and_in_english(module: str) -> None:
+    found = importlib.import_module(f"forms.{module}")
+    [table] = [value for name, value in vars(found).items() if name.endswith("TEXT")]
+    assert set(table["nl"]) == set(table["en"])
+    assert all(text.strip() for language in ("nl", "en") for text in table[language].values())
