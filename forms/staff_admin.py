@@ -17,7 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any
@@ -201,6 +201,17 @@ def _ids(values: list[str] | None) -> frozenset[int]:
     return frozenset(int(v) if v.isascii() and v.isdigit() else -1 for v in values or [])
 
 
+def _from_form(form: FlaskForm, kept: Any) -> Any:
+    """The dataclass `kept` with the values the form gives, where it gives a readable one."""
+    read: dict[str, Callable[[Any], Any]] = {
+        "languages": lambda data: tuple(data or ()), "organisations": _ids,
+        **{name: int for name in CASEWORK_SETTINGS},
+    }  # fmt: skip
+    given = {f.name: read.get(f.name, lambda data: data)(form[f.name].data) for f in fields(kept)
+             if f.name in form._fields and not form[f.name].errors}  # fmt: skip
+    return replace(kept, **given)
+
+
 # --- the common way of a change ------------------------------------------------------------
 
 
@@ -211,9 +222,13 @@ def install(app: Flask) -> None:
 
 
 def _submit(uow: UnitOfWork, staff: Advisor, form: FlaskForm, action: str, subject: str,
-            change: Callable[[], str], page: Callable[[], str]) -> str | None:  # fmt: skip
+            change: Callable[[], str], page: Callable[[], str],
+            check: Callable[[], list[Problem]] = list) -> str | None:  # fmt: skip
     """Check the form, make the change and audit it, commit: None when done; else the page
-    with the errors, 400 (the attempt audited too, with which fields failed)."""
+    with the errors, 400 (the attempt audited too, with which fields failed).
+
+    When some fields cannot even be read, `check` still finds what is wrong with the others,
+    so every error shows at once, not one round after another."""
     now, invalid = services().clock(), None
     if form.validate_on_submit():
         try:
@@ -226,6 +241,8 @@ def _submit(uow: UnitOfWork, staff: Advisor, form: FlaskForm, action: str, subje
             access.audit(uow.session, staff, action, now, detail=detail)
             uow.commit()
             return None
+    else:
+        _put(form, tuple(p for p in check() if not form[p.field].errors))
     shown = page()
     access.audit(uow.session, staff, action, now,
                  detail=f"{subject}: invalid ({_problems(form, invalid)})")  # fmt: skip
@@ -266,19 +283,20 @@ def _organisations_page(db: Session, form: FlaskForm) -> str:
 def organisation_add() -> Page:
     with services().database.unit_of_work() as uow:
         staff, form = signed_in(uow.session), _new("org_new")
-        new = NewOrganisation(form.slug.data or "", form.name.data or "",
-                              form.committee_email.data, form.complaint_role.data or "",
-                              form.conduct_role.data or "")  # fmt: skip
+        added: list[Organisation] = []
 
         def add() -> str:
-            added = staff_admin.new_organisation(uow.session, new, services().clock())
-            return f"organisation {added.slug}: added"
+            new = _from_form(form, NewOrganisation())
+            added.append(staff_admin.new_organisation(uow.session, new, services().clock()))
+            return f"organisation {added[0].slug}: added"
 
         shown = _submit(uow, staff, form, "organisation_added", "organisation (new)", add,
-                        lambda: _organisations_page(uow.session, form))  # fmt: skip
+                        lambda: _organisations_page(uow.session, form),
+                        lambda: staff_admin.new_organisation_problems(
+                            uow.session, _from_form(form, NewOrganisation())))  # fmt: skip
     if shown is not None:
         return shown, 400
-    return _done("admin_org_added", "staff_organisation", slug=new.slug.strip().lower())
+    return _done("admin_org_added", "staff_organisation", slug=added[0].slug)
 
 
 def organisation_page(slug: str) -> str:
@@ -296,17 +314,22 @@ def organisation_save(slug: str) -> Page:
         staff, form = signed_in(uow.session), _new("org")
         organisation = staff_admin.organisation_by_slug(uow.session, slug) or abort(404)
 
+        kept = OrganisationSettings.of(organisation)
+
         def change() -> str:
-            wanted = OrganisationSettings(**{
-                name: int(form[name].data) if name in CASEWORK_SETTINGS else form[name].data
-                for name in OrganisationSettings.__dataclass_fields__})  # fmt: skip
+            wanted = _from_form(form, kept)
             changed = staff_admin.change_organisation(uow.session, organisation, wanted)
             return staff_admin.changes(f"organisation {slug}", changed)
 
-        shown = _submit(uow, staff, form, "organisation_changed", f"organisation {slug}", change,
-                        lambda: _render("staff_admin_organisation.html",
-                                        organisation=organisation, form=form,
-                                        groups=ORG_GROUPS))  # fmt: skip
+        def page() -> str:
+            return _render("staff_admin_organisation.html", organisation=organisation,
+                           form=form, groups=ORG_GROUPS)  # fmt: skip
+
+        def check() -> list[Problem]:
+            return staff_admin.organisation_problems(_from_form(form, kept))
+
+        subject = f"organisation {slug}"
+        shown = _submit(uow, staff, form, "organisation_changed", subject, change, page, check)
     if shown is not None:
         return shown, 400
     return _done("admin_saved", "staff_organisation", slug=slug)
@@ -315,14 +338,6 @@ def organisation_save(slug: str) -> Page:
 # --- staff ---------------------------------------------------------------------------------
 
 NEW_STAFF = {"languages": ["nl"]}
-
-
-def _details(form: FlaskForm, *, is_active: bool | None = None) -> StaffDetails:
-    return StaffDetails(
-        form.name.data or "", form.role.data or "", form.gender.data or "",
-        tuple(form.languages.data or ()), form.is_active.data if is_active is None else is_active,
-        _ids(form.organisations.data),
-    )  # fmt: skip
 
 
 def advisors_list() -> str:
@@ -347,14 +362,16 @@ def advisor_add() -> Page:
         added: list[Advisor] = []
 
         def add() -> str:
-            details = _details(form, is_active=True)
-            new = staff_admin.new_staff(uow.session, form.email.data, details, services().clock())
+            details, now = _from_form(form, StaffDetails()), services().clock()
+            added.append(staff_admin.new_staff(uow.session, form.email.data, details, now))
             uow.session.flush()
-            added.append(new)
-            return f"staff #{new.id}: added as {new.role}"
+            return f"staff #{added[0].id}: added as {added[0].role}"
 
         shown = _submit(uow, staff, form, "staff_added", "staff (new)", add,
-                        lambda: _advisors_page(uow.session, form))  # fmt: skip
+                        lambda: _advisors_page(uow.session, form),
+                        lambda: staff_admin.new_staff_problems(
+                            uow.session, form.email.data or "",
+                            _from_form(form, StaffDetails())))  # fmt: skip
     if shown is not None:
         return shown, 400
     return _done("admin_staff_added", "staff_advisor", advisor_id=added[0].id)
@@ -394,12 +411,16 @@ def advisor_save(advisor_id: int) -> Page:
         advisor = _advisor_or_404(uow.session, advisor_id)
         _with_organisations(form, staff_admin.all_organisations(uow.session))
 
+        kept = StaffDetails.of(advisor)
+
         def change() -> str:
-            changed = staff_admin.change_staff(uow.session, advisor, _details(form))
+            changed = staff_admin.change_staff(uow.session, advisor, _from_form(form, kept))
             return staff_admin.changes(f"staff #{advisor_id}", changed)
 
         shown = _submit(uow, staff, form, "staff_changed", f"staff #{advisor_id}", change,
-                        lambda: _advisor_page(uow.session, advisor, form=form))  # fmt: skip
+                        lambda: _advisor_page(uow.session, advisor, form=form),
+                        lambda: staff_admin.changed_staff_problems(
+                            uow.session, advisor, _from_form(form, kept)))  # fmt: skip
         is_still_admin = staff.role == "admin" and staff.is_active
     if shown is not None:
         return shown, 400
@@ -478,21 +499,26 @@ def _audited(staff: Advisor, action: str, filters: dict[str, Any]) -> None:
 
 
 def audit_page() -> Page:
-    form, filters = _filters()
     before = request.args.get("before", type=int)
     with services().database.session() as db:
-        staff = signed_in(db)
+        staff = signed_in(db)  # first: the form speaks their language
+        form, filters = _filters()
         if not form.validate():
-            return _render("staff_admin_audit.html", form=form, rows=[], filters=filters), 400
+            return _audit_page(form, [], filters), 400
         found = list(access.audit_trail(db, **filters, before=before, newest_first=True,
                                         limit=PAGE_SIZE + 1))  # fmt: skip
         rows = [(entry.id, _local(entry.at), staff_admin.audit_row(entry, email))
                 for entry, email in found[:PAGE_SIZE]]  # fmt: skip
-        page = _render("staff_admin_audit.html", form=form, rows=rows, filters=filters,
-                       older=rows[-1][0] if len(found) > PAGE_SIZE else None,
-                       is_first=before is None)  # fmt: skip
+        older = rows[-1][0] if len(found) > PAGE_SIZE else None
+        page = _audit_page(form, rows, filters, older=older, is_first=before is None)
     _audited(staff, "view_audit", filters)
     return page
+
+
+def _audit_page(form: FlaskForm, rows: list[Any], filters: dict[str, Any],
+                older: int | None = None, is_first: bool = True) -> str:  # fmt: skip
+    return _render("staff_admin_audit.html", form=form, rows=rows, filters=filters,
+                   older=older, is_first=is_first)  # fmt: skip
 
 
 def _local(at: datetime) -> str:
@@ -501,11 +527,11 @@ def _local(at: datetime) -> str:
 
 def audit_csv() -> Page:
     """The whole log under the filters, oldest first, as the command line's export has it."""
-    form, filters = _filters()
     with services().database.session() as db:
         staff = signed_in(db)
+        form, filters = _filters()
         if not form.validate():
-            return _render("staff_admin_audit.html", form=form, rows=[], filters=filters), 400
+            return _audit_page(form, [], filters), 400
     _audited(staff, "export_audit", filters)  # before the first byte: a broken download counts
     database = services().database
 

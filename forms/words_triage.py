@@ -218,7 +218,9 @@ TRIAGE_TEXT: dict[str, dict[str, str]] = {
         "triage_assign_done": "The case is assigned. The advisor gets an email.",
         "triage_assign_nobody": "Nobody was found who can get the case. It waits with you again.",
         "triage_dismiss_title": "Not a case",
-        "triage_dismiss_hint": "Only for messages that do not ask for help. The sender is not told.",
+        "triage_dismiss_hint": (
+            "Only for messages that do not ask for help. The sender is not told."
+        ),
         "triage_dismiss_reason": "Why is this not a case?",
         "triage_dismiss_submit": "This is not a case",
         "triage_dismiss_done": "This message is no longer listed as a case.",

@@ -169,15 +169,14 @@ def change_organisation(
 
 @dataclass(frozen=True)
 class NewOrganisation:
-    slug: str
-    name: str
-    committee_email: str | None
-    complaint_role: str
-    conduct_role: str
+    slug: str = ""
+    name: str = ""
+    committee_email: str | None = None
+    complaint_role: str = "chair"
+    conduct_role: str = "vertrouwenspersoon"
 
 
-def new_organisation(session: Session, new: NewOrganisation, now: datetime) -> Organisation:
-    """Add an organisation (organisations.add_organisation), with problems per field."""
+def new_organisation_problems(session: Session, new: NewOrganisation) -> list[Problem]:
     slug = new.slug.strip().lower()
     problems = _text("slug", slug, SLUG_LIMIT)
     if not problems and not (slug.isascii() and slug.replace("-", "").isalnum()):
@@ -187,10 +186,14 @@ def new_organisation(session: Session, new: NewOrganisation, now: datetime) -> O
     problems += _text("name", new.name, NAME_LIMIT)
     problems += _email("committee_email", new.committee_email, required=False)
     problems += _choice("complaint_role", new.complaint_role, HANDLING_ROLES)
-    problems += _choice("conduct_role", new.conduct_role, HANDLING_ROLES)
-    _refuse_if(problems)
+    return problems + _choice("conduct_role", new.conduct_role, HANDLING_ROLES)
+
+
+def new_organisation(session: Session, new: NewOrganisation, now: datetime) -> Organisation:
+    """Add an organisation (organisations.add_organisation), with problems per field."""
+    _refuse_if(new_organisation_problems(session, new))
     return add_organisation(
-        session, slug=slug, name=new.name, now=now,
+        session, slug=new.slug.strip().lower(), name=new.name, now=now,
         committee_email=(new.committee_email or "").strip().lower() or None,
         complaint_role=new.complaint_role, conduct_role=new.conduct_role,
     )  # fmt: skip
@@ -212,12 +215,12 @@ def all_organisations(session: Session) -> list[Organisation]:
 class StaffDetails:
     """What an admin may set for a staff member (the address stays: it is how they sign in)."""
 
-    name: str
-    role: str
-    gender: str
-    languages: tuple[str, ...]
-    is_active: bool
-    organisations: frozenset[int]
+    name: str = ""
+    role: str = ""
+    gender: str = ""
+    languages: tuple[str, ...] = ()
+    is_active: bool = True
+    organisations: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, advisor: Advisor) -> StaffDetails:
@@ -261,11 +264,17 @@ def last_admin_problems(session: Session, advisor: Advisor, details: StaffDetail
     return [Problem(name, "last_admin") for name, is_kept in kept.items() if not is_kept]
 
 
+def changed_staff_problems(
+    session: Session, advisor: Advisor, details: StaffDetails
+) -> list[Problem]:
+    details = details.tidied()
+    return staff_problems(session, details) + last_admin_problems(session, advisor, details)
+
+
 def change_staff(session: Session, advisor: Advisor, details: StaffDetails) -> list[str]:
     """Save a staff member's details; the names of the fields that changed. Raises Invalid."""
+    _refuse_if(changed_staff_problems(session, advisor, details))
     details = details.tidied()
-    problems = staff_problems(session, details)
-    _refuse_if(problems + last_admin_problems(session, advisor, details))
     changed = _changed(StaffDetails.of(advisor), details)
     advisor.name, advisor.role, advisor.gender = details.name, details.role, details.gender
     advisor.languages, advisor.is_active = ",".join(details.languages), details.is_active
@@ -279,18 +288,23 @@ def _organisations(session: Session, ids: Iterable[int]) -> list[Organisation]:
     return list(session.scalars(statement.order_by(Organisation.id)))
 
 
-def new_staff(session: Session, email: str, details: StaffDetails, now: datetime) -> Advisor:
-    """Add a staff member (organisations.add_advisor); an address in use is refused here."""
-    details, email = details.tidied(), email.strip().lower()
+def new_staff_problems(session: Session, email: str, details: StaffDetails) -> list[Problem]:
+    email = email.strip().lower()
     problems = _email("email", email, required=True)
     in_use = select(Advisor.id).where(func.lower(Advisor.email) == email)
     if not problems and session.scalar(in_use) is not None:
         problems.append(Problem("email", "email_taken"))
-    _refuse_if(problems + staff_problems(session, details))
+    return problems + staff_problems(session, details.tidied())
+
+
+def new_staff(session: Session, email: str, details: StaffDetails, now: datetime) -> Advisor:
+    """Add a staff member (organisations.add_advisor); an address in use is refused here."""
+    _refuse_if(new_staff_problems(session, email, details))
+    details = details.tidied()
     first, *more = _organisations(session, details.organisations)
-    advisor = add_advisor(session, organisation_slug=first.slug, name=details.name, email=email,
-                          gender=details.gender, now=now, role=details.role,
-                          languages=",".join(details.languages))  # fmt: skip
+    advisor = add_advisor(session, organisation_slug=first.slug, name=details.name,
+                          email=email.strip().lower(), gender=details.gender, now=now,
+                          role=details.role, languages=",".join(details.languages))  # fmt: skip
     advisor.organisations.extend(more)
     return advisor
 
