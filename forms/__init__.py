@@ -115,6 +115,8 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
         staff_admin,
         staff_cases,
         staff_inbox,
+        staff_reports,
+        staff_requests,
         staff_session,
         staff_sign_in,
         staff_triage,
@@ -132,6 +134,8 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     staff_triage.install(app)
     staff_inbox.install(app)
     staff_admin.install(app)
+    staff_reports.install(app)
+    staff_requests.install(app)
     if settings.has_mail_catcher:
         dev.install(app)
 

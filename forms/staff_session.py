@@ -173,6 +173,7 @@ MENU: dict[str, tuple[tuple[str, str], ...]] = {
     "coordinator": (
         ("staff_home", "menu_cases"), ("staff_triage", "menu_triage"),
         ("staff_quarantine", "menu_quarantine"), ("staff_signals", "menu_signals"),
+        ("staff_requests", "menu_requests"), ("staff_reports", "menu_reports"),
         ("staff_enrol", "menu_second_factor"),
     ),
     "admin": (

@@ -167,3 +167,11 @@ cli_data.register(main)
 from vertrouwd import cli_inbox  # noqa: E402
 
 cli_inbox.register(main)
+
+from vertrouwd import cli_reports  # noqa: E402
+
+cli_reports.register(main)
+
+from vertrouwd import cli_keys  # noqa: E402
+
+cli_keys.register(main)

@@ -92,6 +92,9 @@ class Organisation(Base):
     business_end_hour: Mapped[int] = mapped_column(Integer, default=17)
     signal_threshold: Mapped[int] = mapped_column(Integer, default=3)
     signal_window_days: Mapped[int] = mapped_column(Integer, default=365)
+    retention_months: Mapped[int] = mapped_column(Integer, default=12)  # after closing
+    machine_mail_retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    quarantine_retention_days: Mapped[int] = mapped_column(Integer, default=90)
     created_at: Mapped[datetime] = utc_column()
 
     advisors: Mapped[list[Advisor]] = relationship(
@@ -182,6 +185,8 @@ class Case(Base):
     created_at: Mapped[datetime] = utc_column()
     updated_at: Mapped[datetime] = utc_column()
     closed_at: Mapped[datetime | None] = utc_column(nullable=True)
+    retention_warned_at: Mapped[datetime | None] = utc_column(nullable=True)
+    anonymised_at: Mapped[datetime | None] = utc_column(nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person | None] = relationship()
@@ -319,6 +324,29 @@ class Evaluation(Base):
     useful: Mapped[str | None] = mapped_column(String(8))  # yes | partly | no
     advice_themes: Mapped[str] = mapped_column(String(255), default="")
     advice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class DataRequest(Base):
+    """A client's request under the privacy law (AVG art. 17: erase my data), and how it ended.
+
+    It outlives the case's personal data: the reference and the dates stay, so the
+    organisation can show it answered within the legal month.
+    """
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    case_reference: Mapped[str] = mapped_column(String(20), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="erasure")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|granted|refused
+    requested_at: Mapped[datetime] = utc_column()
+    due_at: Mapped[datetime] = utc_column()  # one month later (AVG art. 12(3))
+    reminded_at: Mapped[datetime | None] = utc_column(nullable=True)
+    settled_at: Mapped[datetime | None] = utc_column(nullable=True)
+    settled_by: Mapped[str | None] = mapped_column(String(64))
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # why refused, sealed
 
 
 class StaffToken(Base):

@@ -3,6 +3,8 @@
 What a reminder does is one table (kind -> handler). A handler finds the case as it is
 now and does nothing when the reason for the reminder has gone (the advisor answered,
 the client said yes). Rows are locked per batch, so several sweepers can run at once.
+After the reminders come the passes that look at time rather than at a reminder row
+(PASSES: retention, the client's requests); each reports what it did per kind.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from workflow import casework, consent, evaluation, reminders
+from workflow import casework, consent, evaluation, reminders, retention, rights
 from workflow.cases import record
 from workflow.db import Database
 from workflow.desk import Desk
@@ -37,6 +39,10 @@ HANDLERS: Mapping[str, Handler] = {
     "evaluation_close": evaluation.expire,
 }
 BATCH = 100
+
+# A pass: (database, postman, now) -> (what it did per kind, the ids of the mails it wrote).
+Pass = Callable[[Database, Postman, datetime], tuple[Counter[str], list[int]]]
+PASSES: tuple[Pass, ...] = (retention.sweep, rights.sweep)
 
 
 @dataclass
@@ -65,7 +71,12 @@ def sweep_due(
                 _handle(desk, row, result)
             uow.commit()
         if len(rows) < batch:
-            return result
+            break
+    for sweep_pass in PASSES:
+        done, mail_ids = sweep_pass(database, postman, now)
+        result.done.update(done)
+        result.mail_ids += mail_ids
+    return result
 
 
 def _handle(desk: Desk, row: Reminder, result: SweepResult) -> None:

@@ -1,0 +1,9 @@
+"""(being built) The `keys` command."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(main: click.Group) -> None:
+    """Add the command to `vertrouwd`."""
