@@ -113,6 +113,7 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
         public,
         security,
         staff_admin,
+        staff_audit,
         staff_cases,
         staff_inbox,
         staff_reports,
@@ -134,6 +135,7 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     staff_triage.install(app)
     staff_inbox.install(app)
     staff_admin.install(app)
+    staff_audit.install(app)
     staff_reports.install(app)
     staff_requests.install(app)
     if settings.has_mail_catcher:

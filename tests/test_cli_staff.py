@@ -193,10 +193,15 @@ def test_leave_is_recorded_and_routing_honours_it(
         assert {c.advisor_id: c.is_active for c in candidates_for(session, versa, after)}[anna.id]
 
 
+def days_ahead(days: int) -> date:
+    """A day to come: the command refuses leave that has ended, so no test day may pass."""
+    return datetime.now(UTC).date() + timedelta(days=days)
+
+
 def test_a_single_day_of_leave_is_a_period(versa_folder: Path) -> None:  # noqa: F811
-    said = run_ok(absence("anna@example.org", "2026-12-24", "2026-12-24"), versa_folder,
-                  clean_env())  # fmt: skip
-    assert "2026-12-24 to 2026-12-24" in said
+    day = days_ahead(30)
+    said = run_ok(absence("anna@example.org", day, day), versa_folder, clean_env())
+    assert f"{day} to {day}" in said
 
 
 @pytest.mark.parametrize(
@@ -206,8 +211,9 @@ def test_a_single_day_of_leave_is_a_period(versa_folder: Path) -> None:  # noqa:
         (absence("anna@example.org", "31-12-2026", "2027-01-02"), 2, "--from"),
         (absence("anna@example.org", "2026-12-01", "tomorrow"), 2, "--to"),
         (absence("nobody@example.org", "2026-12-01", "2026-12-02"), 1, "nobody@example.org"),
+        (absence("anna@example.org", "2020-01-06", "2020-01-10"), 2, "--to 2020-01-10"),
     ],
-    ids=["reversed", "bad-from", "bad-to", "unknown-staff"],
+    ids=["reversed", "bad-from", "bad-to", "unknown-staff", "ended"],
 )
 def test_bad_leave_is_refused_with_one_line(
     versa_folder: Path,  # noqa: F811
@@ -231,7 +237,7 @@ def test_bad_leave_is_refused_with_one_line(
 def logged(versa_folder: Path, installed: Database) -> Path:  # noqa: F811
     """Two operator actions through the command, then two case views by staff."""
     run_ok(["advisor", "sign-in-link", "--email", "anna@example.org"], versa_folder, clean_env())
-    run_ok(absence("bram@example.org", "2026-12-01", "2026-12-05"), versa_folder, clean_env())
+    run_ok(absence("bram@example.org", days_ahead(8), days_ahead(12)), versa_folder, clean_env())
     at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     with installed.unit_of_work() as uow:
         by_email = {a.email: a for a in uow.session.scalars(select(Advisor))}
@@ -288,6 +294,22 @@ def test_the_export_of_one_case_holds_only_its_entries(logged: Path, form: str) 
     printed = run_ok(["audit", "export", "--reference", "VP-2026-9999", "--format", form],
                      logged, clean_env())  # fmt: skip
     assert (json.loads(printed) if form == "json" else printed.splitlines()[1:]) == []
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_quoted_but_json_stays_raw(
+    logged: Path, installed: Database
+) -> None:
+    formula = '=HYPERLINK("http://example.org")'  # an entry's detail, or a staff address
+    with installed.unit_of_work() as uow:
+        access.audit(uow.session, None, "noted", datetime.now(UTC), detail=formula,
+                     role=access.OPERATOR)  # fmt: skip
+        uow.commit()
+
+    as_csv = list(csv.DictReader(io.StringIO(run_ok(["audit", "export"], logged, clean_env()))))
+    as_json = json.loads(run_ok(["audit", "export", "--format", "json"], logged, clean_env()))
+    assert summary(as_csv) == summary(as_json) == [*EXPECTED, ("system", "operator", "noted", "")]
+    assert as_csv[-1]["detail"] == "'" + formula  # the web's export guards it the same way
+    assert as_json[-1]["detail"] == formula  # read by programs, not spreadsheets
 
 
 def test_an_export_that_cannot_be_written_fails_with_one_line(logged: Path) -> None:

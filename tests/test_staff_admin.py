@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -20,7 +20,10 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from forms.i18n import words
-from forms.staff_admin import BASE, PAGE_SIZE, ROUTES
+from forms.staff_admin import BASE
+from forms.staff_admin import ROUTES as STAFF_ADMIN_ROUTES
+from forms.staff_audit import PAGE_SIZE
+from forms.staff_audit import ROUTES as AUDIT_ROUTES
 from tests.conftest import Clock, Web, seed_organisation
 from tests.test_advisor_pages import ANNA, DESCRIPTION, advisor_id, case_of, open_assigned_case
 from tests.test_staff_cases import (
@@ -47,6 +50,7 @@ NL, EN = words("nl"), words("en")
 ELS = "els@example.org"  # the chair
 ORGANISATIONS, STAFF, AUDIT = f"{BASE}/organisaties", f"{BASE}/medewerkers", f"{BASE}/logboek"
 TODAY = date(2026, 11, 23)  # the test clock's day (tests.conftest.START)
+ROUTES = STAFF_ADMIN_ROUTES + AUDIT_ROUTES  # every admin route: organisations, staff, the audit log
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -610,6 +614,30 @@ def test_the_csv_export_has_the_filtered_entries_and_is_audited(web: Web, admin:
     everything = admin.get(f"{AUDIT}.csv").get_data(as_text=True).splitlines()
     assert everything[0] == "at,staff,role,action,reference,detail"
     assert everything[-1].split(",")[1:4] == [ADA, "admin", "export_audit"]  # oldest first
+
+
+@pytest.mark.parametrize("cell", ["=1+2", "+31 6 1234", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_a_csv_cell_a_spreadsheet_would_run_gets_a_quote(cell: str) -> None:
+    assert access.spreadsheet_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["", ANNA, "VP-2026-0001", "a=b", "'=x", " =x"])
+def test_a_plain_csv_cell_stays_as_it_is(cell: str) -> None:
+    assert access.spreadsheet_safe(cell) == cell
+
+
+def test_an_audit_row_names_the_system_or_a_removed_staff_member_by_number() -> None:
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    by_system = AuditEntry(at=at, staff_id=None, staff_role="system", action="sweep",
+                           case_reference=None, detail="")  # fmt: skip
+    assert access.audit_row(by_system, None) == {
+        "at": "2026-11-23T09:30:00+00:00", "staff": "system", "role": "system",
+        "action": "sweep", "reference": "", "detail": ""}  # fmt: skip
+    by_staff = AuditEntry(at=at, staff_id=7, staff_role="admin", action="view_case",
+                          case_reference="VP-2026-0001", detail="filters")  # fmt: skip
+    assert access.audit_row(by_staff, ANNA)["staff"] == ANNA
+    assert access.audit_row(by_staff, None)["staff"] == "#7"  # the staff row was removed since
+    assert tuple(access.audit_row(by_staff, ANNA)) == access.AUDIT_COLUMNS
 
 
 # --- who may reach the admin pages -------------------------------------------------------

@@ -16,11 +16,23 @@ from sqlalchemy.orm import Session
 
 from vertrouwd.cli import BadArgument, Failure, now, one_line_errors, settings
 from workflow import staff_auth
-from workflow.access import OPERATOR, audit, audit_trail
+from workflow.access import (
+    AUDIT_COLUMNS,
+    OPERATOR,
+    audit,
+    audit_trail,
+    rows_of,
+    spreadsheet_safe,
+)
 from workflow.db import Database
-from workflow.models import Absence, Advisor
+from workflow.models import Advisor
+from workflow.staff_admin import Invalid, add_leave
 
-AUDIT_FIELDS = ("at", "staff", "role", "action", "reference", "detail")
+# Why add_leave refused, in the command's own terms (its options, not the form's fields).
+LEAVE_REFUSED = {
+    "leave_order": "--to {ends_on} comes before --from {starts_on}",
+    "leave_past": "--to {ends_on} has passed: leave that is over cannot be added",
+}
 EXPORT_BATCH = 1000  # rows fetched at a time, so a long log never sits in memory whole
 
 
@@ -83,12 +95,15 @@ def absence() -> None:
 def absence_add(email: str, first_day: datetime, last_day: datetime) -> None:
     """Record leave from --from to --to, both days included (in the organisation's time)."""
     starts_on, ends_on = first_day.date(), last_day.date()
-    if ends_on < starts_on:
-        raise BadArgument(f"--to {ends_on} comes before --from {starts_on}")
     with database().unit_of_work() as uow:
-        staff = _staff_member(uow.session, email)
-        uow.session.add(Absence(advisor_id=staff.id, starts_on=starts_on, ends_on=ends_on))
-        audit(uow.session, None, "absence_added", now(), detail=f"staff #{staff.id}", role=OPERATOR)
+        staff, moment = _staff_member(uow.session, email), now()
+        try:
+            add_leave(uow.session, staff, starts_on, ends_on, moment)
+        except Invalid as refused:
+            said = LEAVE_REFUSED.get(refused.problems[0].code, str(refused))
+            raise BadArgument(said.format(starts_on=starts_on, ends_on=ends_on)) from None
+        detail = f"staff #{staff.id}"
+        audit(uow.session, None, "absence_added", moment, detail=detail, role=OPERATOR)
         uow.commit()
     click.echo(f"{staff.email} is on leave from {starts_on} to {ends_on}")
 
@@ -123,31 +138,17 @@ def audit_export(reference: str | None, form: str, output: Path | None) -> None:
 
 
 def _audit_rows(session: Session, reference: str | None) -> Iterator[dict[str, str]]:
-    for entry, email in audit_trail(session, reference=reference, batch=EXPORT_BATCH):
-        yield {
-            "at": entry.at.isoformat(),
-            "staff": _who(entry.staff_id, email),
-            "role": entry.staff_role,
-            "action": entry.action,
-            "reference": entry.case_reference or "",
-            "detail": entry.detail,
-        }
-
-
-def _who(staff_id: int | None, email: str | None) -> str:
-    if staff_id is None:
-        return "system"
-    return email or f"#{staff_id}"  # a staff row removed since: its number is all we have
+    return rows_of(audit_trail(session, reference=reference, batch=EXPORT_BATCH))
 
 
 def _write(form: str, rows: Iterator[dict[str, str]], out: IO[str]) -> int:
-    """Write the rows as CSV (with a header) or a JSON list; return how many."""
+    """Write the rows as CSV (with a header, no cell a formula) or a JSON list; how many."""
     count = 0
     if form == "csv":
-        writer = csv.DictWriter(out, fieldnames=AUDIT_FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=AUDIT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
             count += 1
         return count
     out.write("[")

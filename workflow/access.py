@@ -8,7 +8,7 @@ and sees no case. A case someone may not see does not exist for them (the web an
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import case as when
@@ -21,6 +21,10 @@ from workflow.routing import HANDLING_ROLES
 
 HANDLING = frozenset(HANDLING_ROLES)
 OPERATOR = "operator"  # the role on the audit log of what is done at the command line
+# One row shape for every export of the audit log: the command line's and the admin's page.
+AUDIT_COLUMNS = ("at", "staff", "role", "action", "reference", "detail")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _organisation_ids(staff: Advisor) -> list[int]:
@@ -129,3 +133,23 @@ def audit_trail(
     if limit is not None:
         statement = statement.limit(limit)
     return ((entry, email) for entry, email in session.execute(statement))
+
+
+def audit_row(entry: AuditEntry, email: str | None) -> dict[str, str]:
+    """One entry as a row of AUDIT_COLUMNS; who: an address, "system", or "#id" for a staff
+    row removed since (its number is all we have)."""
+    who = "system" if entry.staff_id is None else email or f"#{entry.staff_id}"
+    return {"at": entry.at.isoformat(), "staff": who, "role": entry.staff_role,
+            "action": entry.action, "reference": entry.case_reference or "",
+            "detail": entry.detail}  # fmt: skip
+
+
+def rows_of(trail: Iterable[tuple[AuditEntry, str | None]]) -> Iterator[dict[str, str]]:
+    """The rows of an audit trail, as lazily as audit_trail streams it."""
+    return (audit_row(entry, email) for entry, email in trail)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula (an address may start with = or +): such a
+    cell gets a leading '. Only for CSV; JSON is read by programs and stays as it was."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

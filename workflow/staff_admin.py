@@ -8,7 +8,7 @@ or a client: an admin manages the service, not its casework.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workflow.models import Absence, Advisor, AuditEntry, Organisation
+from workflow.models import Absence, Advisor, Organisation
 from workflow.organisations import (
     CASEWORK_SETTINGS,
     StaffError,
@@ -31,7 +31,6 @@ LANGUAGES = ("nl", "en")
 ROLE_FIELDS = ("complaint_role", "conduct_role", "question_role")
 NAME_LIMIT, EMAIL_LIMIT, SLUG_LIMIT, ZONE_LIMIT = 200, 320, 64, 64
 HOME_ZONE = "Europe/Amsterdam"  # for staff who serve no organisation (yet)
-AUDIT_COLUMNS = ("at", "staff", "role", "action", "reference", "detail")
 
 
 @dataclass(frozen=True)
@@ -364,15 +363,3 @@ def remove_leave(session: Session, advisor: Advisor, absence_id: int, now: datet
 def changes(subject: str, changed: Sequence[str]) -> str:
     """The audit detail of a change: what, and which fields (never their values)."""
     return f"{subject}: {', '.join(changed) if changed else 'nothing changed'}"
-
-
-def audit_row(entry: AuditEntry, email: str | None) -> dict[str, str]:
-    """One entry as a row of the export (AUDIT_COLUMNS); who: an address, 'system' or a number."""
-    who = "system" if entry.staff_id is None else email or f"#{entry.staff_id}"
-    return {"at": entry.at.isoformat(), "staff": who, "role": entry.staff_role,
-            "action": entry.action, "reference": entry.case_reference or "",
-            "detail": entry.detail}  # fmt: skip
-
-
-def rows_of(trail: Iterable[tuple[AuditEntry, str | None]]) -> Iterator[dict[str, str]]:
-    return (audit_row(entry, email) for entry, email in trail)
