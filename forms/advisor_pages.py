@@ -1,9 +1,11 @@
-"""The advisor's pages reached from mail: answer a task, work the case. GET shows, POST acts.
+"""The advisor's pages reached from mail, and the forms and commands of the case actions.
 
-Mail scanners open every link in a mail, so a GET only shows; each change is a POST with
-a CSRF token. The work link is traded for a session on first use (`/werk/<token>` ->
-`/werk`), so the secret leaves the address bar; every request checks again that the
-advisor still has the case.
+The task link (`/taak/<token>/accepteren|weigeren`) answers an assignment without signing in:
+it shows no client data, a GET only shows (mail scanners open every link) and the answer is
+a POST with a CSRF token. The work link (`/werk/<token>`) no longer opens the case by itself:
+it only names the case, and leads to the signed-in case page (forms.staff_cases), where the
+advisor signs in first. That page works the case with the forms and commands defined here
+(FIELDS, form_class, ACTIONS, run_action); the old bearer work page is retired.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, abort, flash, g, redirect, render_template, request, session
+from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +27,9 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from forms import services
-from forms.i18n import words
+from forms.i18n import LANGUAGES, words
 from forms.staff_session import speak_to
-from mailtemplates import gender_wish_label, kind_label, long_date, long_datetime
+from mailtemplates import gender_wish_label, kind_label
 from workflow import casework, consent, states
 from workflow.db import UnitOfWork
 from workflow.desk import WORKING_STATES, Desk, NotAllowed
@@ -42,7 +44,6 @@ from workflow.vocabulary import (
 )
 
 log = logging.getLogger(__name__)
-WORK = "work"  # session key: the token, advisor and case this browser works on
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LIMITS = {"line": consent.TEXT_LIMIT, "area": 20_000}
 RADIO_AT_MOST = 4  # up to this many choices show as radio buttons, more as a select
@@ -54,7 +55,6 @@ FormClass = Callable[..., FlaskForm]
 FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
     "task_accept": (),
     "task_decline": (("reason", DECLINE_REASONS),),
-    "work_expired": (),
     "work_first_contact": (),
     "work_write": (("text", "area"), ("awaits", "tick")),
     "work_step": (("step", PATH_STEPS), ("on_behalf", "tick")),
@@ -74,9 +74,15 @@ def install(app: Flask) -> None:
     app.add_url_rule("/taak/<token>/accepteren", "task_accept", task_accept, methods=both)
     app.add_url_rule("/taak/<token>/weigeren", "task_decline", task_decline, methods=both)
     app.add_url_rule("/werk/<token>", "work_enter", work_enter)
-    app.add_url_rule("/werk", "work", work_page)
-    app.add_url_rule("/werk/nieuwe-link", "work_new_link", work_new_link, methods=["POST"])
-    app.add_url_rule("/werk/actie/<key>", "work_act", work_act, methods=["POST"])
+    # The retired bearer work page: its addresses (and endpoint names: work_fields.html
+    # still names work_act as its default target) stay, and only lead to the staff pages.
+    app.add_url_rule("/werk", "work", work_retired)
+    app.add_url_rule("/werk/nieuwe-link", "work_new_link", work_retired, methods=["POST"])
+    app.add_url_rule("/werk/actie/<key>", "work_act", work_retired, methods=["POST"])
+    # Decision: no CSRF check there. Nothing acts, so there is nothing to forge; and a form
+    # left open in an old tab, whose token ended with the session at sign-in, still leads to
+    # the staff pages instead of to "the form has expired".
+    app.extensions["csrf"].exempt(work_retired)
     app.after_request(_private)
 
 
@@ -194,107 +200,48 @@ def _task(token: str, answer: str) -> tuple[str, int]:
     return render_template("task_done.html", t=t, title=t[f"task_{done}_title"], text=text), 200
 
 
-# --- the work link, traded for a session ------------------------------------------------
+# --- the work link: on to the signed-in case page -----------------------------------------
 
 
 def work_enter(token: str) -> BaseResponse:
-    """Check the link, remember it in the session, and show the page without the token."""
-    with services().database.unit_of_work() as uow:
-        access = casework.work_of(desk_for(uow), token)
-        row = uow.session.scalar(select(AccessToken).where(
-            AccessToken.token_hash == uow.vault.token_hash(token), AccessToken.purpose == "work"
-        ))  # fmt: skip
-        # An expired link of the advisor who still has the case leads to "ask a new one".
-        if row is None or (access is None and _holder(uow.session, row) is None):
+    """Check the link, then 303 to the case page, where the advisor signs in; changes nothing.
+
+    The link only says which case: the case page lets no one in without signing in, and lets
+    only the case's own advisor act. So an expired link of the advisor who still has the case
+    still leads there; a spent, forged or other advisor's link answers 404 (never why).
+    """
+    with services().database.unit_of_work() as uow:  # never committed: a GET changes nothing
+        link = casework.work_of(desk_for(uow), token)
+        case = link.case if link is not None else _held_case(uow, token)
+        if case is None:
             abort(404)
-        remembered = {"token": row.id, "advisor": row.advisor_id, "case": row.case_id}
-    session.clear()
-    session[WORK] = remembered
-    return redirect(_work_url(), 303)
+        reference = case.reference
+    return redirect(url_for("staff_case", reference=reference, lang=_lang()), 303)
 
 
-def _work_url() -> str:
-    lang = request.args.get("lang")
-    return f"/werk?lang={lang}" if lang in ("nl", "en") else "/werk"
-
-
-def _holder(db: Session, row: AccessToken) -> tuple[Case, Advisor] | None:
-    """The case and advisor of an unspent work token, while that advisor still has the case."""
-    if row.purpose != "work" or row.used_at is not None or row.advisor_id is None:
+def _held_case(uow: UnitOfWork, token: str) -> Case | None:
+    """The case of an unspent work link, expired or not, while its advisor still has it."""
+    row = uow.session.scalar(select(AccessToken).where(
+        AccessToken.token_hash == uow.vault.token_hash(token), AccessToken.purpose == "work"
+    ))  # fmt: skip
+    if row is None or row.used_at is not None or row.advisor_id is None:
         return None
-    case = db.get(Case, row.case_id)
-    if case is None or case.advisor is None or case.advisor_id != row.advisor_id:
-        return None
-    return case, case.advisor
+    case = uow.session.get(Case, row.case_id)
+    return case if case is not None and case.advisor_id == row.advisor_id else None
 
 
-@dataclass(frozen=True)
-class Access:
-    """The case this browser may work on, for which advisor, and whether the link expired."""
-
-    case: Case
-    advisor: Advisor
-    is_expired: bool
+def work_retired(key: str | None = None) -> BaseResponse:
+    """The old work page and its forms: on to the signed-in pages; nothing acts here."""
+    return redirect(url_for("staff_home", lang=_lang()), 303)
 
 
-def _access(db: Session, now: datetime) -> Access:
-    """From the session, checked again on every request; 404 (never why) when it fails."""
-    ids = session.get(WORK)
-    if not isinstance(ids, dict) or not isinstance(ids.get("token"), int):
-        abort(404)
-    row = db.get(AccessToken, ids["token"])
-    held = None if row is None else _holder(db, row)
-    if row is None or held is None or ids != {"token": row.id, "advisor": row.advisor_id,
-                                              "case": row.case_id}:  # fmt: skip
-        abort(404)
-    speak_to(held[1])
-    return Access(held[0], held[1], is_expired=row.expires_at <= now)
+def _lang() -> str | None:
+    """The language asked for in the address, kept on the way to the staff pages."""
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else None
 
 
-def work_new_link() -> str:
-    """A fresh link, only ever to the address of the advisor who has the case."""
-    svc = services()
-    with svc.database.unit_of_work() as uow:
-        access = _access(uow.session, svc.clock())
-        casework.mail_work_link(desk_for(uow), access.case, access.advisor)
-        uow.commit()
-        reference = access.case.reference
-    svc.wake_delivery_for(reference)
-    t = words(g.language)
-    return render_template("task_done.html", t=t, title=t["work_link_sent_title"],
-                           text=t["work_link_sent"])  # fmt: skip
-
-
-# --- the work page ---------------------------------------------------------------------
-
-
-def work_page() -> str:
-    svc = services()
-    with svc.database.session() as db:
-        access = _access(db, svc.clock())
-        if access.is_expired:
-            form = form_class(g.language, "work_expired")()
-            return render_template("work_expired.html", t=words(g.language), form=form)
-        # Who read which case, without writing on GET (mail scanners must change nothing).
-        log.info("advisor %s read case %s", access.advisor.id, access.case.reference)
-        return _render_work(db, access.case, {})
-
-
-def _render_work(db: Session, case: Case, bound: dict[str, FlaskForm]) -> str:
-    language = g.language
-    client = client_of(case)
-    step = PATH_STEPS.get(case.path_step or "")
-    forms = {key: bound.get(key) or form_class(language, f"work_{key}")(prefix=key)
-             for key, action in ACTIONS.items() if action.shows(case, client["email"])}  # fmt: skip
-    return render_template(
-        "work.html", t=words(language), case=case, client=client, forms=forms,
-        kind=kind_label(case.kind, language),
-        wish=gender_wish_label(case.preferred_gender, language),
-        step=step.label(language) if step else None,
-        **case_papers(db, case, language),
-        invalid=next((form for form in bound.values() if form.errors), None),
-        long_date=long_date, long_datetime=long_datetime,
-    )  # fmt: skip
+# --- what the case page shows its advisor --------------------------------------------------
 
 
 def case_papers(db: Session, case: Case, language: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -332,7 +279,7 @@ Run = Callable[[Desk, Case, Advisor, dict[str, Any]], object]
 
 @dataclass(frozen=True)
 class Action:
-    """One form on the work page: when the page offers it, and the command it runs.
+    """One form on the case page: when the page offers it, and the command it runs.
 
     The states mirror the domain's checks only to decide what to show; the domain still
     refuses anything else (then the page says "not possible now").
@@ -381,29 +328,6 @@ ACTIONS: dict[str, Action] = {
 }  # fmt: skip
 
 
-def work_act(key: str) -> tuple[str, int] | BaseResponse:
-    """Validate one form, run its command, commit, wake delivery, and go back (303)."""
-    if key not in ACTIONS:
-        abort(404)
-    svc = services()
-    with svc.database.unit_of_work() as uow:
-        access = _access(uow.session, svc.clock())
-        if access.is_expired:
-            return redirect(_work_url(), 303)  # that page offers a new link
-        form = form_class(g.language, f"work_{key}")(prefix=key)
-        if not form.validate_on_submit():
-            return _render_work(uow.session, access.case, {key: form}), 400
-        category, said = run_action(desk_for(uow), key, access.case, access.advisor, form.data)
-        if category == "refused":
-            flash(said, category)
-            return redirect(_work_url(), 303)
-        uow.commit()
-        reference = access.case.reference
-    svc.wake_delivery_for(reference)
-    flash(said, category)
-    return redirect(_work_url(), 303)
-
-
 def run_action(
     desk: Desk,
     key: str,
@@ -414,7 +338,7 @@ def run_action(
 ) -> tuple[str, str]:
     """Run one action's command: ("done", its word) or ("refused", why); the caller commits.
 
-    Shared by the work page and the signed-in case page (forms.staff_cases).
+    The signed-in case page (forms.staff_cases) passes its own table, with accept and decline.
     """
     try:
         actions[key].run(desk, case, advisor, data)

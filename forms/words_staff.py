@@ -29,12 +29,8 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "task_declined": (
             "Melding {reference} gaat naar iemand anders. U hoeft verder niets te doen."
         ),
-        # the work page: what the advisor reads
+        # the case page: what the advisor reads
         "work_title": "Melding {reference}",
-        "work_private": (
-            "Deze pagina is alleen voor u. Deel de link niet. Alles wat u hier doet, "
-            "wordt vastgelegd bij de melding."
-        ),
         "work_case": "Over de melding",
         "work_state": "Stand van zaken",
         "work_kind": "Soort",
@@ -55,8 +51,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_language": "Taal",
         "work_counterpart": "Over wie het gaat",
         "work_not_given": "niet gegeven",
-        "work_messages": "Berichten",
-        "work_no_messages": "Er zijn nog geen berichten.",
         "work_consents": "Toestemming",
         "work_no_consents": "U heeft nog geen toestemming gevraagd.",
         "work_consent_action": "Waarvoor",
@@ -67,7 +61,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_consent_asked": "Gevraagd op",
         "work_actions": "Wat wilt u doen?",
         "work_closed": "U kunt bij deze melding niets meer doen.",
-        "work_done_title": "Gelukt",
         "work_refused_title": "Dat kan niet",
         "work_not_now": "Dit kan nu niet bij deze melding. Er is niets veranderd.",
         "work_no_consent": "De cliënt heeft hiervoor geen toestemming gegeven.",
@@ -140,15 +133,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_close_reason": "Waar ging de melding over?",
         "work_close_submit": "Sluit de melding af",
         "work_close_done": "De melding wordt afgesloten. De cliënt krijgt de vragenlijst.",
-        # an expired link
-        "work_expired_title": "Deze link is verlopen",
-        "work_expired": (
-            "Om de cliënt te beschermen werkt een link naar een melding maar 7 dagen. "
-            "Vraag hieronder een nieuwe link. Wij sturen hem naar uw eigen e-mailadres."
-        ),
-        "work_new_link": "Stuur mij een nieuwe link",
-        "work_link_sent_title": "Er is een nieuwe link onderweg",
-        "work_link_sent": "Wij hebben een nieuwe link naar uw e-mailadres gestuurd.",
         # labels of values
         "work_state_received": "ontvangen",
         "work_state_triage": "wordt verdeeld",
@@ -172,9 +156,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_consent_withdrawn": "ingetrokken",
         "work_consent_lapsed": "geen antwoord (telt als nee)",
         "work_consent_cancelled": "vervallen",
-        "work_message_in": "Van de cliënt",
-        "work_message_out": "Aan de cliënt",
-        "work_message_note": "Notitie",
     },
     "en": {
         "task_accept_title": "Take on case {reference}",
@@ -200,10 +181,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "task_declined_title": "You have declined the case",
         "task_declined": "Case {reference} goes to someone else. You need not do anything else.",
         "work_title": "Case {reference}",
-        "work_private": (
-            "This page is for you only. Do not share the link. Everything you do here is "
-            "recorded with the case."
-        ),
         "work_case": "About the case",
         "work_state": "Status",
         "work_kind": "Kind",
@@ -224,8 +201,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_language": "Language",
         "work_counterpart": "Who it is about",
         "work_not_given": "not given",
-        "work_messages": "Messages",
-        "work_no_messages": "There are no messages yet.",
         "work_consents": "Consent",
         "work_no_consents": "You have not asked for consent yet.",
         "work_consent_action": "For",
@@ -236,7 +211,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_consent_asked": "Asked on",
         "work_actions": "What do you want to do?",
         "work_closed": "You can no longer do anything in this case.",
-        "work_done_title": "Done",
         "work_refused_title": "That is not possible",
         "work_not_now": "This is not possible in this case now. Nothing has changed.",
         "work_no_consent": "The client has not given consent for this.",
@@ -305,14 +279,6 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_close_reason": "What was the case about?",
         "work_close_submit": "Close the case",
         "work_close_done": "The case is being closed. The client gets the questionnaire.",
-        "work_expired_title": "This link has expired",
-        "work_expired": (
-            "To protect the client, a link to a case works for 7 days only. Ask for a new "
-            "link below. We send it to your own email address."
-        ),
-        "work_new_link": "Send me a new link",
-        "work_link_sent_title": "A new link is on its way",
-        "work_link_sent": "We have sent a new link to your email address.",
         "work_state_received": "received",
         "work_state_triage": "being routed",
         "work_state_needs_triage": "waiting for the coordinator",
@@ -335,8 +301,5 @@ STAFF_TEXT: dict[str, dict[str, str]] = {
         "work_consent_withdrawn": "withdrawn",
         "work_consent_lapsed": "no answer (counts as no)",
         "work_consent_cancelled": "cancelled",
-        "work_message_in": "From the client",
-        "work_message_out": "To the client",
-        "work_message_note": "Note",
     },
 }

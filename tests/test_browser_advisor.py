@@ -1,5 +1,9 @@
 """The advisor's pages in a real headless Chromium: axe-core in two languages, no JavaScript.
 
+The task pages are answered without signing in; the work link from the mail leads, by way
+of the staff sign-in, to the signed-in case page (its own axe tests are in
+tests/test_browser_staff_cases.py).
+
 The browser and its pages are fixtures (tests/fixtures_browser.py); the helpers come from
 tests/test_browser.py.
 """
@@ -7,7 +11,8 @@ tests/test_browser.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page
@@ -18,7 +23,8 @@ from tests.outbox_reading import link_in_last_mail
 from tests.servers import SmtpSink
 from tests.test_advisor_pages import ANNA, CLIENT, DESCRIPTION
 from tests.test_browser import assert_no_wcag_violations, goto, mail_text, press
-from workflow import casework, consent, tokens
+from tests.test_staff_sign_in import PASSWORD, set_password
+from workflow import casework, consent
 from workflow.cases import find_by_reference
 from workflow.desk import Desk
 from workflow.intake import OpenCase, open_case
@@ -26,7 +32,7 @@ from workflow.models import Advisor, Case
 
 pytestmark = pytest.mark.browser
 
-NL, EN = words("nl"), words("en")
+NL = words("nl")
 
 
 def assigned_case(live_web: LiveWeb) -> tuple[str, str]:
@@ -50,21 +56,6 @@ def work_on(desk: Desk, task: str, text: str) -> tuple[Case, Advisor]:
     return case, anna
 
 
-def case_with_work(live_web: LiveWeb, *, expired: bool = False) -> str:
-    """Anna took the case on, wrote, and asked consent; the token of a work link to it."""
-    _, task = assigned_case(live_web)
-    with live_web.database.unit_of_work() as uow:
-        desk = Desk(uow, live_web.postman, datetime.now(UTC))
-        case, anna = work_on(desk, task, "Wanneer kan ik u bellen?")
-        issued_at = desk.now - (
-            tokens.WORK_LIFETIME + timedelta(days=1) if expired else timedelta()
-        )
-        issued = tokens.issue(uow.session, uow.vault, case, "work", issued_at,
-                              tokens.WORK_LIFETIME, advisor_id=anna.id)  # fmt: skip
-        uow.commit()
-    return issued.token
-
-
 def _task(answer: str, lang: str | None) -> Callable[[Page, LiveWeb], None]:
     def visit(page: Page, live_web: LiveWeb) -> None:
         _, task = assigned_case(live_web)
@@ -80,36 +71,12 @@ def _decline_errors(page: Page, live_web: LiveWeb) -> None:
     assert page.locator(".error-summary").is_visible()
 
 
-def _work(lang: str | None, expired: bool = False) -> Callable[[Page, LiveWeb], None]:
-    def visit(page: Page, live_web: LiveWeb) -> None:
-        token = case_with_work(live_web, expired=expired)
-        goto(page, f"{live_web.url}/werk/{token}{f'?lang={lang}' if lang else ''}")
-        assert page.url.split("?")[0].endswith("/werk"), "the token left the address bar"
-        t = words(lang or "nl")
-        heading = t["work_expired_title"] if expired else t["work_actions"]
-        assert page.get_by_role("heading", name=heading).is_visible()
-
-    return visit
-
-
-def _work_errors(page: Page, live_web: LiveWeb) -> None:
-    _work(None)(page, live_web)
-    with page.expect_navigation():
-        page.get_by_role("button", name=NL["work_close_submit"]).click()
-    assert page.locator(".error-summary").is_visible()
-
-
 ADVISOR_PAGES: dict[str, Callable[[Page, LiveWeb], None]] = {
     "accept": _task("accepteren", None),
     "accept-en": _task("accepteren", "en"),
     "decline": _task("weigeren", None),
     "decline-en": _task("weigeren", "en"),
     "decline-errors": _decline_errors,
-    "work": _work(None),
-    "work-en": _work("en"),
-    "work-errors": _work_errors,
-    "expired": _work(None, expired=True),
-    "expired-en": _work("en", expired=True),
 }
 
 
@@ -133,13 +100,23 @@ def test_advisor_accepts_and_works_without_javascript(
         case = find_by_reference(session, reference)
         assert case is not None and case.state == "accepted"
 
+    # The work link from the mail leads to the case page, by way of signing in.
+    set_password(live_web.database, ANNA)
     live_web.courier.deliver_due(datetime.now(UTC))
     [mail] = [m for m in smtp_sink.wait_for(3) if ANNA in m.rcpt_tos and "/werk/" in mail_text(m)]
     work_token = link_in_last_mail(live_web.database, ANNA, "werk")
     assert work_token in mail_text(mail)
     goto(page, f"{live_web.url}/werk/{work_token}")
+    where = urlsplit(page.url)
+    assert where.path == "/medewerkers/inloggen", "signing in comes first"
+    assert parse_qs(where.query)["next"] == [f"/medewerkers/zaken/{reference}"]
+    assert work_token not in page.url and "Fatima" not in page.locator("main").inner_text()
+    page.get_by_label(f"{NL['signin_email']} {NL['required']}", exact=True).fill(ANNA)
+    page.get_by_label(f"{NL['signin_password']} {NL['required']}", exact=True).fill(PASSWORD)
+    assert press(page, NL["signin_submit"]).status == 303
+    assert urlsplit(page.url).path == f"/medewerkers/zaken/{reference}"
     assert "Fatima" in page.locator("main").inner_text()
 
     assert press(page, NL["work_first_contact_submit"]).status == 303
     assert page.locator(".notice", has_text=NL["work_first_contact_done"]).is_visible()
-    assert NL["work_state_in_progress"] in page.locator("main").inner_text()
+    assert NL["portal_state_in_progress"] in page.locator("main").inner_text()

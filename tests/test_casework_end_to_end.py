@@ -3,7 +3,9 @@
 
 A real `vertrouwd web` process, a real SMTP server (the sink) and the command line: every
 step is a link taken from a mail that arrived over SMTP, opened with GET (which must change
-nothing) and answered with POST, like a person in a mail client would.
+nothing) and answered with POST, like a person in a mail client would. The advisor's work
+link leads to the staff sign-in first (her password set with the command line), and on to
+the signed-in case page, where she works the case.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tests.test_cli import (  # noqa: F401  (fixtures)
     versa_folder,
     versa_template,
 )
+from tests.test_cli_staff import PASSWORD, run_with_stdin
 
 ADVISOR = "anna@example.org"
 LINK = re.compile(r"https?://\S+?/(?:taak|werk|toestemming|evaluatie)/[\w-]+(?:/\w+)?")
@@ -57,9 +60,24 @@ def post_form(browser: Browser, url: str, page: Page, prefix: str = "", **fields
     return answer
 
 
+def give_password(deployment: Deployment, email: str, name: str, gender: str) -> None:
+    """`vertrouwd advisor add --password-stdin` for someone who is there: sets the password."""
+    args = ["advisor", "add", "--org", "versa", "--name", name, "--email", email,
+            "--gender", gender, "--password-stdin"]  # fmt: skip
+    done = run_with_stdin(args, deployment.folder, PASSWORD + "\n", deployment.env)
+    assert done.returncode == 0 and f"password set for {email}" in done.stdout, done.stderr
+
+
+def sign_in(browser: Browser, base: str, page: Page, email: str) -> Page:
+    """Sign in on the sign-in page a staff page sent the browser to; back where it was sent."""
+    return post_form(browser, f"{base}/medewerkers/inloggen", page, email=email,
+                     password=PASSWORD, next=hidden_inputs(page.text)["next"])  # fmt: skip
+
+
 def test_a_case_goes_from_the_form_to_a_closed_evaluation_by_mail_links_and_tick(
     deployment: Deployment,
 ) -> None:
+    give_password(deployment, ADVISOR, "Anna", "female")
     client, advisor = Browser(), Browser()
     reference = reference_in(deployment.submit(client))
 
@@ -70,43 +88,45 @@ def test_a_case_goes_from_the_form_to_a_closed_evaluation_by_mail_links_and_tick
     post_form(advisor, accept_url, shown)
     assert state(deployment, reference) == "accepted"
 
-    # The case page from the next mail; the advisor writes to the client from there.
+    # The work link from the next mail: first the sign-in, then the case page, where the
+    # advisor writes to the client.
     work_url = link_in(last_mail(deployment, ADVISOR), "werk")
-    work = advisor.get(work_url)
-    assert work.status == 200 and reference in work.text
+    signing_in = advisor.get(work_url)
+    assert signing_in.status == 200 and CLIENT_EMAIL not in signing_in.text
+    assert hidden_inputs(signing_in.text)["next"] == f"/medewerkers/zaken/{reference}"
     base = deployment.url
-    post_form(advisor, f"{base}/werk/actie/write", work, "write",
-              text="Beste cliënt, ik bel u morgen om 10 uur.")  # fmt: skip
+    work = sign_in(advisor, base, signing_in, ADVISOR)
+    assert reference in work.text and CLIENT_EMAIL in work.text
+    case_url = f"{base}/medewerkers/zaken/{reference}"
+    work = post_form(advisor, f"{case_url}/write", work, "write",
+                     text="Beste cliënt, ik bel u morgen om 10 uur.")  # fmt: skip
     relayed = last_mail(deployment, CLIENT_EMAIL)
     assert "ik bel u morgen" in relayed.get_body(("plain",)).get_content()
     assert ADVISOR not in relayed.as_string()
     assert state(deployment, reference) == "in_progress"
 
     # Acting for the client is refused until the client says yes on the consent page.
-    work = advisor.get(f"{base}/werk")
-    post_form(advisor, f"{base}/werk/actie/on_behalf", work, "on_behalf",
-              action="contact_manager")  # fmt: skip
+    work = post_form(advisor, f"{case_url}/on_behalf", work, "on_behalf",
+                     action="contact_manager")  # fmt: skip
     assert "acted_on_behalf" not in _events(deployment, reference)
-    work = advisor.get(f"{base}/werk")
-    post_form(advisor, f"{base}/werk/actie/ask_consent", work, "ask_consent",
-              action="contact_manager", what="Ik bel uw teamleider namens u.",
-              towards="Uw teamleider", information="Uw naam en wat er gebeurde.")  # fmt: skip
+    work = post_form(advisor, f"{case_url}/ask_consent", work, "ask_consent",
+                     action="contact_manager", what="Ik bel uw teamleider namens u.",
+                     towards="Uw teamleider",
+                     information="Uw naam en wat er gebeurde.")  # fmt: skip
     consent_url = link_in(last_mail(deployment, CLIENT_EMAIL), "toestemming")
     question = client.get(consent_url)
     assert "Ik bel uw teamleider namens u." in question.text
     assert state(deployment, reference) == "consent_pending"
     post_form(client, consent_url, question, answer="yes")
     assert state(deployment, reference) == "in_progress"
-    work = advisor.get(f"{base}/werk")
-    post_form(advisor, f"{base}/werk/actie/on_behalf", work, "on_behalf",
-              action="contact_manager")  # fmt: skip
-    work = advisor.get(f"{base}/werk")
-    post_form(advisor, f"{base}/werk/actie/step", work, "step", step="talked_with_manager",
-              on_behalf="y")  # fmt: skip
+    work = advisor.get(case_url)
+    work = post_form(advisor, f"{case_url}/on_behalf", work, "on_behalf",
+                     action="contact_manager")  # fmt: skip
+    work = post_form(advisor, f"{case_url}/step", work, "step", step="talked_with_manager",
+                     on_behalf="y")  # fmt: skip
 
     # Closing sends the evaluation; a week later `tick` reminds; the client answers.
-    work = advisor.get(f"{base}/werk")
-    post_form(advisor, f"{base}/werk/actie/close", work, "close", outcome="resolved",
+    post_form(advisor, f"{case_url}/close", work, "close", outcome="resolved",
               support_form="mediation", reason="unwanted_conduct")  # fmt: skip
     assert state(deployment, reference) == "closing"
     first = last_mail(deployment, CLIENT_EMAIL)
