@@ -127,7 +127,6 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "case_url": CASE_URL,
         "advisor_name": "Anna Jansen",
         "work_url": WORK_URL,
-        "work_link_expires": datetime(2026, 12, 7, 16, 0, tzinfo=UTC),
         "can_relay": True,
         "is_anonymous": False,
         "client_language": "nl",
@@ -299,17 +298,20 @@ CASELESS_TEMPLATES = ("sign_in_link",)  # mails about no case: no reference, no 
 BUTTON_LINKS = (
     ("assignment", "accept_url"),
     ("assignment_reminder", "accept_url"),
-    ("case_accepted", "work_url"),
-    ("first_contact_reminder", "work_url"),
-    ("inactivity_reminder", "work_url"),
-    ("consent_answered", "work_url"),
-    ("deadline_reminder", "work_url"),
     ("work_link", "work_url"),
     ("sign_in_link", "sign_in_url"),
     ("consent_request", "consent_url"),
     ("advisor_message", "dossier_url"),
     ("evaluation_request", "evaluation_url"),
     ("dossier_link", "dossier_url"),
+)
+# Links to a case page for staff: they lead to sign-in first, and the mail says so.
+SIGN_IN_LINKS = (
+    ("case_accepted", "work_url"),
+    ("first_contact_reminder", "work_url"),
+    ("inactivity_reminder", "work_url"),
+    ("consent_answered", "work_url"),
+    ("deadline_reminder", "work_url"),
 )
 
 CLIENT_DATA = {
@@ -897,8 +899,20 @@ def test_case_accepted_explains_relay_and_anonymity_only_when_they_apply(languag
     for part in (_words(direct.text), _words(direct.html)):
         assert relay[language] not in part and anonymous[language] not in part
     three_days = {"nl": "binnen 3 werkdagen", "en": "within 3 working days"}[language]
-    expires = {"nl": "maandag 7 december 2026 om 17:00", "en": "Monday 7 December 2026 at 17:00"}
-    assert three_days in _words(direct.text) and expires[language] in _words(direct.text)
+    assert three_days in _words(direct.text)
+
+
+@pytest.mark.parametrize(("name", "key"), SIGN_IN_LINKS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_link_to_a_staff_case_page_says_sign_in_comes_first(
+    name: str, key: str, language: str
+) -> None:
+    mail = _render(name, language)
+    url = str(CONTEXTS[name][key])
+    assert url in mail.text and f'href="{url}"' in mail.html
+    sign_in = {"nl": "U logt eerst in.", "en": "You sign in first."}[language]
+    for part in (_words(mail.text), _words(mail.html)):
+        assert sign_in in part
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
