@@ -3,7 +3,7 @@
 Who may see which case is workflow.access: a case someone may not see answers 404, by
 every route, so its existence is not given away. A GET writes nothing but its audit entry;
 each change is a POST with a CSRF token that runs the same command, through the same
-forms, as the advisor's work page (forms.advisor_pages.ACTIONS).
+forms, as the actions defined in forms.advisor_pages.ACTIONS.
 
 Decision: the client's words and contact data are for the advisor who took the case on.
 A coordinator sees how a case goes (state, timeline, consents' status, what falls due),
@@ -44,7 +44,7 @@ from workflow.vocabulary import CONSENT_ACTIONS, PATH_STEPS
 BEFORE_ACCEPTING = frozenset({states.RECEIVED, states.TRIAGE, states.NEEDS_TRIAGE, states.ASSIGNED})
 VIA = "staff page"  # how the answer came, on the timeline
 
-# The answer to an assignment, beside the work page's actions; `decline` leaves the case.
+# The answer to an assignment, beside the case actions; `decline` leaves the case.
 ANSWERS: dict[str, Action] = {
     "accept": Action(frozenset({states.ASSIGNED}), lambda desk, case, advisor, x:
                      casework.accept(desk, case, advisor, via=VIA)),

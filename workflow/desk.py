@@ -46,7 +46,7 @@ def url(desk: Desk, path: str, token: str) -> str:
 
 
 def work_link(desk: Desk, case: Case, advisor: Advisor) -> tuple[str, datetime]:
-    """The advisor's page of the case, until staff sign-in exists: short-lived, theirs only."""
+    """A link to the case for its advisor (`/werk/<token>`): it leads to the signed-in case page."""
     issued = tokens.issue(desk.session, desk.vault, case, "work", desk.now, tokens.WORK_LIFETIME,
                           advisor_id=advisor.id)  # fmt: skip
     return url(desk, "werk", issued.token), desk.now + tokens.WORK_LIFETIME
