@@ -178,6 +178,24 @@ def _offered(page: Page, web: StaffWeb) -> None:
     assert words("nl")["signin_enrol_offered"] in page.locator("main").inner_text()
 
 
+def _on(renew: bool) -> Visit:
+    """Signed in with the second factor: the page that says it is on (and sets up a new phone)."""
+
+    def visit(page: Page, web: StaffWeb) -> None:
+        t = words("nl")
+        _enrolled(web, ANNA)
+        _sign_in(page, web, ANNA)
+        _field(page, t, "signin_code").fill(totp_at(web.database, ANNA, time.time() + 30))
+        assert press(page, t["signin_code_submit"]).status == 303
+        goto(page, f"{web.url}/medewerkers/tweede-stap/instellen")
+        assert page.get_by_text(t["signin_enrol_on"]).is_visible()
+        if renew:
+            assert press(page, t["signin_enrol_again"]).status == 303
+            assert page.get_by_role("img", name=t["signin_qr_label"]).is_visible()
+
+    return visit
+
+
 PAGES: dict[str, Visit] = {
     "sign-in": _sign_in_page(None),
     "sign-in-en": _sign_in_page("en"),
@@ -195,6 +213,8 @@ PAGES: dict[str, Visit] = {
     "enrol-en": _enrol("en"),
     "enrol-refused": _enrol(None, refused=True),
     "enrol-offered": _offered,
+    "enrol-on": _on(renew=False),
+    "enrol-new-phone": _on(renew=True),
     "second-step": _second_step(None),
     "second-step-en": _second_step("en"),
 }
