@@ -25,6 +25,7 @@ class Vault:
         if not encryption_keys:
             raise ValueError("at least one encryption key is needed")
         self._fernet = MultiFernet([Fernet(key) for key in encryption_keys])
+        self._newest = Fernet(encryption_keys[0])
         self._hash_key = hash_key
 
     def seal(self, plaintext: str) -> bytes:
@@ -51,6 +52,20 @@ class Vault:
     def reseal(self, token: bytes) -> bytes:
         """The same plaintext under the newest key (for key rotation)."""
         return self._fernet.rotate(token)
+
+    def reseal_if_old(self, token: bytes) -> bytes | None:
+        """`token` re-sealed under the newest key, or None when the newest key seals it already.
+
+        Key rotation asks this of every stored value, so a rerun skips what is done.
+        """
+        try:
+            self._newest.decrypt(token)
+        except InvalidToken:
+            try:
+                return self._fernet.rotate(token)
+            except InvalidToken:
+                raise DecryptionError("no configured key opens this value") from None
+        return None
 
     def blind_index(self, value: str | None) -> str | None:
         """A keyed hash of a normalised value: equal inputs match, the value stays unreadable."""
