@@ -164,6 +164,23 @@ def test_a_reply_by_in_reply_to_joins_its_case_and_tells_the_advisor(
     assert len(bodies) == 2
 
 
+def test_a_reply_to_an_anonymised_case_opens_a_new_case(database: Database, deliver) -> None:
+    [first] = deliver(mail(CONDUCT_NL))
+    [(_, _, acknowledgement)] = [x for x in outbox(database) if x[0] == "acknowledgement"]
+    with database.unit_of_work() as uow:  # as retention or a granted erasure leaves it
+        uow.session.scalars(select(Case)).one().state = "anonymised"
+        uow.commit()
+    reply = mail("Ik wil er toch nog iets over zeggen.", subject="Re: uw melding",
+                 headers={"In-Reply-To": acknowledgement["Message-ID"]},
+                 to=acknowledgement["Reply-To"])  # fmt: skip
+    [outcome] = deliver(reply)
+    assert outcome.outcome != "reply" and outcome.reference not in (None, first.reference)
+    with database.session() as session:
+        messages = session.scalars(select(Message)).all()
+        anonymised = session.scalars(select(Case).where(Case.reference == first.reference)).one()
+    assert [m.case_id for m in messages].count(anonymised.id) == 1  # only the first mail
+
+
 def test_a_reply_to_our_signed_plus_address_joins_its_case_from_any_sender(
     database: Database, deliver
 ) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow import states
 from workflow.cases import find_by_reference
 from workflow.crypto import Vault
 from workflow.models import Advisor, Case
@@ -74,7 +75,10 @@ def _by_plus_address(
 
 
 def _case(session: Session, reference: str) -> Case | None:
-    return find_by_reference(session, reference)
+    """The case a reply belongs to; an anonymised one takes nothing in (a reply opens a new
+    case, so no personal data is added to what retention or an erasure emptied)."""
+    found = find_by_reference(session, reference)
+    return found if found is not None and found.state != states.ANONYMISED else None
 
 
 def is_participant(session: Session, vault: Vault, case: Case, sender: str | None) -> bool:
