@@ -108,6 +108,7 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
         advisor_pages,
         choose,
         client_pages,
+        client_rights,
         dev,
         pages,
         public,
@@ -128,6 +129,7 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
     pages.install(app)
     choose.install(app)
     client_pages.install(app)
+    client_rights.install(app)
     advisor_pages.install(app)
     staff_session.install(app)
     staff_sign_in.install(app)

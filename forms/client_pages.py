@@ -337,7 +337,8 @@ def _remember(access: dossier.Access) -> None:
     session["dossier"] = {"token_id": access.token_id, "case_id": access.case.id}
 
 
-def _case_of_session(desk: Desk) -> Case | None:
+def case_of_session(desk: Desk) -> Case | None:
+    """The case of this browser's dossier session while its link holds (forms.client_rights too)."""
     held = session.get("dossier")
     if not isinstance(held, dict):
         return None
@@ -353,7 +354,7 @@ def _to_dossier() -> Response:
 
 def dossier_page() -> Response:
     with _desk() as desk:
-        case = _case_of_session(desk)
+        case = case_of_session(desk)
         if case is None:
             session.pop("dossier", None)
             return _page("dossier_code.html", form=code_form(g.language)())
@@ -407,7 +408,7 @@ def _too_many(which: str) -> Callable[[Any], Response]:
 def dossier_message() -> Response:
     form: Any = message_form(g.language)()
     with _desk() as desk:
-        case = _case_of_session(desk)
+        case = case_of_session(desk)
         if case is None:
             return _to_dossier()
         if not form.validate_on_submit():
@@ -423,7 +424,7 @@ def dossier_message() -> Response:
 
 def dossier_withdraw_consent(consent_id: int) -> Response:
     with _desk() as desk:
-        case = _case_of_session(desk)
+        case = case_of_session(desk)
         if case is None or not ButtonForm().validate_on_submit():
             return _to_dossier()
         reference = case.reference
@@ -438,7 +439,7 @@ def dossier_withdraw_consent(consent_id: int) -> Response:
 def dossier_stop() -> Response:
     form: Any = stop_form(g.language)()
     with _desk() as desk:
-        case = _case_of_session(desk)
+        case = case_of_session(desk)
         if case is None:
             return _to_dossier()
         if not form.validate_on_submit():

@@ -232,12 +232,14 @@ def _merged(language: str) -> dict[str, str]:
     from forms.words_client import CLIENT_TEXT
     from forms.words_inbox import INBOX_TEXT
     from forms.words_portal import PORTAL_TEXT
+    from forms.words_reports import REPORTS_TEXT
+    from forms.words_rights import RIGHTS_TEXT
     from forms.words_sign_in import SIGN_IN_TEXT
     from forms.words_staff import STAFF_TEXT
     from forms.words_triage import TRIAGE_TEXT
 
     parts = (TEXT, CLIENT_TEXT, STAFF_TEXT, SIGN_IN_TEXT, PORTAL_TEXT, TRIAGE_TEXT, INBOX_TEXT,
-             ADMIN_TEXT)  # fmt: skip
+             ADMIN_TEXT, RIGHTS_TEXT, REPORTS_TEXT)  # fmt: skip
     merged: dict[str, str] = {}
     for part in parts:
         merged |= part[language]

@@ -79,6 +79,9 @@ STAFF_TEMPLATE_NAMES = (
     "case_withdrawn",
     "work_link",
     "sign_in_link",  # about no case: no reference in its context, subject or footer
+    "erasure_requested",
+    "erasure_reminder",
+    "retention_warning",
 )
 CLIENT_TEMPLATE_NAMES = (
     "acknowledgement",
@@ -88,6 +91,8 @@ CLIENT_TEMPLATE_NAMES = (
     "deadline_extended",
     "dossier_link",
     "withdrawal_confirmed",
+    "erasure_received",
+    "erasure_settled",
 )
 TEMPLATE_NAMES = CLIENT_TEMPLATE_NAMES + STAFF_TEMPLATE_NAMES
 

@@ -119,6 +119,10 @@ _GENDER_WISH_LABELS: Mapping[str, Mapping[str, str]] = {
 # One entry per name in mailtemplates.TEMPLATE_NAMES (a test holds them equal),
 # for a staff mail or screen that has to say which of our mails it means.
 _TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
+    "retention_warning": {
+        "nl": "de waarschuwing dat de melding anoniem wordt gemaakt",
+        "en": "the warning that the case will be made anonymous",
+    },
     "acknowledgement": {"nl": "de ontvangstbevestiging", "en": "the acknowledgement"},
     "assignment": {
         "nl": "de opdracht aan de vertrouwenspersoon",
@@ -215,6 +219,22 @@ _TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
     "withdrawal_confirmed": {
         "nl": "de bevestiging dat de cliënt de melding heeft ingetrokken",
         "en": "the confirmation to the client that the report is withdrawn",
+    },
+    "erasure_requested": {
+        "nl": "het verzoek van een cliënt om gegevens te wissen",
+        "en": "the client's request to erase data",
+    },
+    "erasure_reminder": {
+        "nl": "de herinnering om over het wissen te beslissen",
+        "en": "the reminder to decide on erasing",
+    },
+    "erasure_received": {
+        "nl": "de bevestiging aan de cliënt dat de vraag om te wissen binnen is",
+        "en": "the confirmation to the client that the request to erase arrived",
+    },
+    "erasure_settled": {
+        "nl": "het besluit over het wissen, aan de cliënt",
+        "en": "the decision on erasing, to the client",
     },
 }
 

@@ -41,6 +41,7 @@ DOSSIER_URL = "http://127.0.0.1:8000/dossier/Zm9vYmFy"
 CONSENT_URL = "http://127.0.0.1:8000/toestemming/Y29uc2VudA"
 EVALUATION_URL = "http://127.0.0.1:8000/evaluatie/ZXZhbHVhdGU"
 SIGN_IN_URL = "http://127.0.0.1:8000/medewerkers/inloggen/c2lnbiBpbg"
+REQUEST_URL = "http://127.0.0.1:8000/medewerkers/verzoeken/7"
 ORGANISATION = "Versa Welzijn"
 # What "nothing happens until you press the button" starts with in each language;
 # the consent mail names the button ("Yes"), so the phrase stops before it.
@@ -260,6 +261,44 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "organisation_name": ORGANISATION,
         "contact_name": "Sanne de Wit",
     },
+    "erasure_requested": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "coordinator_name": "Karin Bakker",
+        "due_at": datetime(2026, 12, 23, 9, 30, tzinfo=UTC),
+        "request_url": REQUEST_URL,
+    },
+    "erasure_reminder": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "coordinator_name": "Karin Bakker",
+        "due_at": datetime(2026, 12, 23, 9, 30, tzinfo=UTC),
+        "request_url": REQUEST_URL,
+        "days_left": 7,
+    },
+    "erasure_received": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "due_at": datetime(2026, 12, 23, 9, 30, tzinfo=UTC),
+    },
+    "erasure_settled": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "is_granted": False,
+        "reason": "Er loopt nog een klacht bij de klachtencommissie.\n"
+        "Wij moeten uw gegevens bewaren tot die klaar is.",
+    },
+    "retention_warning": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "case_url": CASE_URL,
+        "recipient_name": "Anna Jansen",
+        "anonymise_at": datetime(2027, 12, 7, 15, 0, tzinfo=UTC),
+    },
 }
 
 # Snapshot file stem -> (template, changes to its CONTEXTS entry). The plain
@@ -291,6 +330,12 @@ SNAPSHOTS: Mapping[str, tuple[str, Mapping[str, object]]] = {
     ),
     "consent_answered.withdrawn": ("consent_answered", {"answer": "withdrawn"}),
     "evaluation_request.reminder": ("evaluation_request", {"is_reminder": True}),
+    "erasure_reminder.due_day": ("erasure_reminder", {"days_left": 0}),
+    "erasure_reminder.overdue": ("erasure_reminder", {"days_left": -2}),
+    "erasure_settled.granted": (
+        "erasure_settled",
+        {"is_granted": True, "reason": None, "contact_name": None},
+    ),
 }
 STAFF_TEMPLATES = STAFF_TEMPLATE_NAMES
 CASELESS_TEMPLATES = ("sign_in_link",)  # mails about no case: no reference, no case link

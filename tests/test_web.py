@@ -221,7 +221,8 @@ def test_an_anonymous_client_is_not_promised_a_mail(web) -> None:
 @pytest.mark.parametrize(
     "module",
     ["i18n", "words_client", "words_staff", "words_sign_in", "words_portal", "words_triage",
-     "words_inbox", "words_admin"],
+     "words_inbox", "words_admin", "words_rights",
+     "words_reports"],
 )  # fmt: skip
 def test_every_word_is_there_in_dutch_and_in_english(module: str) -> None:
     found = importlib.import_module(f"forms.{module}")

@@ -96,11 +96,25 @@ def org_add(
 @click.option("--timezone", default=None, help="e.g. Europe/Amsterdam")
 @click.option("--signal-threshold", type=int, help="Cases naming one person that raise a signal.")
 @click.option("--signal-window-days", type=int, help="Within how many days they count.")
+@click.option("--retention-months", type=int, help="Anonymise a case this long after it ended.")
+@click.option(
+    "--machine-mail-days",
+    "machine_mail_retention_days",
+    type=int,
+    help="Delete machine mail (auto-replies, bounces) this long after it came in.",
+)
+@click.option(
+    "--quarantine-days",
+    "quarantine_retention_days",
+    type=int,
+    help="Delete quarantined and dismissed mail this long after it came in.",
+)
 @one_line_errors
 def org_set(
     slug: str, business_hours: str | None, timezone: str | None, **days: int | None
 ) -> None:
-    """Change an organisation's reminder times (business days), hours and signal rule."""
+    """Change an organisation's reminder times (business days), hours, signal rule and
+    retention terms."""
     values = {name: value for name, value in days.items() if value is not None}
     if business_hours is not None:
         start, _, end = business_hours.partition("-")
@@ -118,7 +132,10 @@ def org_set(
             f"{organisation.first_contact_days}, inactivity {organisation.inactivity_days} "
             f"business days; hours {organisation.business_start_hour}-"
             f"{organisation.business_end_hour} {organisation.timezone}; signal at "
-            f"{organisation.signal_threshold} cases in {organisation.signal_window_days} days"
+            f"{organisation.signal_threshold} cases in {organisation.signal_window_days} days; "
+            f"anonymise {organisation.retention_months} months after a case ended, machine "
+            f"mail after {organisation.machine_mail_retention_days} days, quarantine after "
+            f"{organisation.quarantine_retention_days} days"
         )
 
 

@@ -152,17 +152,26 @@ CASEWORK_SETTINGS: dict[str, tuple[int, int]] = {
     "signal_threshold": (2, 100),
     "signal_window_days": (1, 3650),
 }
+# How long what has ended is kept (workflow.retention): months after a case ends, days for
+# machine mail and for quarantined or dismissed mail. Apart from CASEWORK_SETTINGS, whose
+# names the admin's organisation form lists (workflow.staff_admin.OrganisationSettings).
+RETENTION_SETTINGS: dict[str, tuple[int, int]] = {
+    "retention_months": (1, 240),
+    "machine_mail_retention_days": (1, 365),
+    "quarantine_retention_days": (1, 365),
+}
 
 
 def set_casework_rules(
     session: Session, slug: str, *, timezone: str | None = None, **values: int
 ) -> Organisation:
-    """Change reminder times, business hours and the signal rule of one organisation."""
+    """Change reminder times, business hours, the signal rule and the retention terms."""
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         raise StaffError(f"no organisation {slug!r}")
+    ranges = {**CASEWORK_SETTINGS, **RETENTION_SETTINGS}
     for name, value in values.items():
-        low, high = CASEWORK_SETTINGS[name]
+        low, high = ranges[name]
         if not low <= value <= high:
             raise StaffError(f"{name.replace('_', '-')} must be {low} to {high}, not {value}")
         setattr(organisation, name, value)
