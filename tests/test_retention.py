@@ -611,3 +611,21 @@ def test_tick_anonymises_what_has_come_to_its_end(versa_folder: Path) -> None:
     assert "anonymised: 1" in said
     with installation(versa_folder) as (database, _):
         assert the_case(database, reference).state == states.ANONYMISED
+
+
+def test_the_sweep_counts_a_case_that_failed_as_a_failure(
+    office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vertrouwd tick` exits 1 when something failed: the pass's failures reach the sweep."""
+    database, postman = office
+    closed_case(database, postman)
+    real = retention._erase
+
+    def failing(session: Any, cases: Any) -> Any:
+        if session.scalars(cases).all():  # the case falling due; the tidying finds none
+            raise RuntimeError("our bug")
+        return real(session, cases)
+
+    monkeypatch.setattr(retention, "_erase", failing)
+    result = sweep_due(database, postman, END)
+    assert result.failed == 1 and "retention_failed" not in result.done

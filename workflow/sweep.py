@@ -40,7 +40,9 @@ HANDLERS: Mapping[str, Handler] = {
 }
 BATCH = 100
 
-# A pass: (database, postman, now) -> (what it did per kind, the ids of the mails it wrote).
+# A pass: (database, postman, now) -> (what it did per kind, the ids of the mails it wrote);
+# a kind ending in FAILED counts as failures (the pass kept the item to try again).
+FAILED = "_failed"
 Pass = Callable[[Database, Postman, datetime], tuple[Counter[str], list[int]]]
 PASSES: tuple[Pass, ...] = (retention.sweep, rights.sweep)
 
@@ -74,7 +76,9 @@ def sweep_due(
             break
     for sweep_pass in PASSES:
         done, mail_ids = sweep_pass(database, postman, now)
-        result.done.update(done)
+        failed = Counter({kind: n for kind, n in done.items() if kind.endswith(FAILED)})
+        result.failed += failed.total()
+        result.done.update(done - failed)
         result.mail_ids += mail_ids
     return result
 
