@@ -410,7 +410,9 @@ class OutboxMail(Base):
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
     template: Mapped[str] = mapped_column(String(48))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     recipient_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -445,7 +447,9 @@ class InboundMail(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     outcome: Mapped[str | None] = mapped_column(String(24))
     reason: Mapped[str | None] = mapped_column(Text)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     treat_as_person: Mapped[bool] = mapped_column(Boolean, default=False)  # a coordinator said so
     received_at: Mapped[datetime] = utc_column()
@@ -463,7 +467,9 @@ class Attachment(Base):
     inbound_mail_id: Mapped[int] = mapped_column(
         ForeignKey("inbound_mails.id", ondelete="CASCADE"), index=True
     )
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     filename_enc: Mapped[bytes] = mapped_column(LargeBinary)
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)

@@ -63,8 +63,16 @@ def upgrade() -> None:
             batch_op.f("ix_data_requests_organisation_id"), ["organisation_id"], unique=False
         )
 
+    # retention finds a case's mail and attachments by case_id
+    for table in ("outbox", "inbound_mails", "attachments"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(batch_op.f(f"ix_{table}_case_id"), ["case_id"], unique=False)
+
 
 def downgrade() -> None:
+    for table in ("attachments", "inbound_mails", "outbox"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_case_id"))
     with op.batch_alter_table("data_requests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_data_requests_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_data_requests_case_reference"))
