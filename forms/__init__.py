@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -52,7 +53,8 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["vertrouwd"] = Services(settings, database, enqueue, clock)
-    app.before_request(_choose_language)  # first: CSRF errors are answered in the right language
+    app.before_request(_choose_language)
+    app.add_template_global(in_language)  # first: CSRF errors are answered in the right language
     CSRFProtect(app)
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings.ratelimit_storage_url)
     _register(app, settings, limiter)
@@ -146,3 +148,9 @@ def _register(app: Flask, settings: Settings, limiter: Limiter) -> None:
 
 def _choose_language() -> None:
     g.language = pick_language(request.args.get("lang"))
+
+
+def in_language(language: str) -> str:
+    """This page in another language: the same path and query (filters, choices), new lang."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*query, ('lang', language)])}"

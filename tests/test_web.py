@@ -229,3 +229,9 @@ def test_every_word_is_there_in_dutch_and_in_english(module: str) -> None:
     [table] = [value for name, value in vars(found).items() if name.endswith("TEXT")]
     assert set(table["nl"]) == set(table["en"])
     assert all(text.strip() for language in ("nl", "en") for text in table[language].values())
+
+
+def test_the_language_link_keeps_the_page_and_its_query(web) -> None:
+    app, _, _ = web
+    page = app.test_client().get("/melden/versa?period=2026-Q3&lang=nl").get_data(as_text=True)
+    assert 'href="/melden/versa?period=2026-Q3&amp;lang=en"' in page
