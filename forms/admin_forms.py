@@ -18,18 +18,31 @@ from wtforms.validators import InputRequired, Length, StopValidation
 from forms.i18n import words
 from workflow import staff_admin
 from workflow.models import Organisation
-from workflow.organisations import CASEWORK_SETTINGS
 from workflow.routing import GENDERS, HANDLING_ROLES, STAFF_ROLES
-from workflow.staff_admin import ROLE_FIELDS, Invalid, Problem
+from workflow.staff_admin import ROLE_FIELDS, SETTING_RANGES, Invalid, Problem
 
+
+def _numbers(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, "number") for name in names)
+
+
+# The organisation's settings, in groups on the page: (legend, its fields). Each group names
+# its fields, never a slice of a table: a setting added there cannot move another here.
+ORG_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("admin_org_group_about", (("name", "text"), ("committee_email", "optional"))),
+    ("admin_org_group_roles", tuple((name, "handling_role") for name in ROLE_FIELDS)),
+    ("admin_org_group_days", _numbers("assignment_reminder_days", "assignment_escalation_days",
+                                      "first_contact_days", "inactivity_days")),
+    ("admin_org_group_hours", (("timezone", "text"),
+                               *_numbers("business_start_hour", "business_end_hour"))),
+    ("admin_org_group_signals", _numbers("signal_threshold", "signal_window_days")),
+    ("admin_org_group_keeping", _numbers("retention_months", "machine_mail_retention_days",
+                                         "quarantine_retention_days")),
+)  # fmt: skip
 # The fields of every form, as data: (name, kind). The label of field `f` is the word
 # `admin_<group>_<f>`, its hint `admin_<group>_<f>_hint`; the group is the form's first word.
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "org": (("name", "text"), ("committee_email", "optional"),
-            *((name, "handling_role") for name in ROLE_FIELDS),
-            *((name, "number") for name in list(CASEWORK_SETTINGS)[:4]),
-            ("timezone", "text"),
-            *((name, "number") for name in list(CASEWORK_SETTINGS)[4:])),
+    "org": tuple(field for _, group in ORG_GROUPS for field in group),
     "org_new": (("slug", "text"), ("name", "text"), ("committee_email", "optional"),
                 ("complaint_role", "handling_role"), ("conduct_role", "handling_role")),
     "staff": (("name", "text"), ("role", "staff_role"), ("gender", "gender"),
@@ -53,14 +66,6 @@ CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "languages": ("admin_language", staff_admin.LANGUAGES),
     "organisations": ("", ()),  # the organisations of the day, set on each form
 }
-# The organisation's settings, in groups on the page: (legend, fields).
-ORG_GROUPS = (
-    ("admin_org_group_about", ("name", "committee_email")),
-    ("admin_org_group_roles", ROLE_FIELDS),
-    ("admin_org_group_days", tuple(CASEWORK_SETTINGS)[:4]),
-    ("admin_org_group_hours", ("timezone", "business_start_hour", "business_end_hour")),
-    ("admin_org_group_signals", ("signal_threshold", "signal_window_days")),
-)
 
 
 @cache
@@ -74,7 +79,7 @@ def _form(language: str, name: str) -> type[FlaskForm]:
 
 
 def _field(t: dict[str, str], label: str, name: str, kind: str) -> Any:
-    low, high = CASEWORK_SETTINGS.get(name, (0, 0))
+    low, high = SETTING_RANGES.get(name, (0, 0))
     text, hint = t[label], t.get(f"{label}_hint", "").format(low=low, high=high)
 
     def say(key: str) -> str:
@@ -160,7 +165,7 @@ def from_form(form: FlaskForm, kept: Any) -> Any:
     """The dataclass `kept` with the values the form gives, where it gives a readable one."""
     read: dict[str, Callable[[Any], Any]] = {
         "languages": lambda data: tuple(data or ()), "organisations": _ids,
-        **{name: int for name in CASEWORK_SETTINGS},
+        **{name: int for name in SETTING_RANGES},
     }  # fmt: skip
     given = {f.name: read.get(f.name, lambda data: data)(form[f.name].data) for f in fields(kept)
              if f.name in form._fields and not form[f.name].errors}  # fmt: skip

@@ -33,6 +33,7 @@ from workflow import rights
 from workflow.cases import record
 from workflow.desk import Desk, NotAllowed
 from workflow.models import DataRequest
+from workflow.rights_export import export_of
 from workflow.vocabulary import PATH_STEPS
 
 FORMATS = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
@@ -73,7 +74,7 @@ def export(fmt: str) -> Response:
         case = case_of_session(desk)
         if case is None:
             return _to_dossier()
-        data = rights.export_of(desk, case, g.language)
+        data = export_of(desk, case, g.language)
         if fmt == "pdf":
             body = render_pdf(document_of(data, g.language))
         else:

@@ -46,6 +46,7 @@ ADMIN_TEXT: dict[str, dict[str, str]] = {
         "admin_org_group_days": "Termijnen",
         "admin_org_group_days_hint": "Alle termijnen tellen in werkdagen.",
         "admin_org_group_hours": "Kantooruren",
+        "admin_org_group_keeping": "Bewaren",
         "admin_org_group_signals": "Signalen",
         "admin_org_group_signals_hint": (
             "Noemen meerdere meldingen dezelfde persoon? Dan krijgt de coördinator een signaal."
@@ -80,6 +81,22 @@ ADMIN_TEXT: dict[str, dict[str, str]] = {
         "admin_org_signal_threshold_hint": "{low} tot en met {high}.",
         "admin_org_signal_window_days": "Binnen hoeveel dagen die meldingen tellen",
         "admin_org_signal_window_days_hint": "{low} tot en met {high} dagen.",
+        "admin_org_retention_months": "Afgesloten melding bewaren",
+        "admin_org_retention_months_hint": (
+            "Hoe lang na het afsluiten wij een melding bewaren. Daarna maken wij hem anoniem. "
+            "Aantal maanden, {low} tot en met {high}."
+        ),
+        "admin_org_machine_mail_retention_days": "Mail van machines bewaren",
+        "admin_org_machine_mail_retention_days_hint": (
+            "Hoe lang wij automatische antwoorden en nieuwsbrieven bewaren. Daarna verwijderen "
+            "wij ze. Aantal dagen na binnenkomst, {low} tot en met {high}."
+        ),
+        "admin_org_quarantine_retention_days": "Niet verwerkte mail bewaren",
+        "admin_org_quarantine_retention_days_hint": (
+            "Hoe lang wij mail bewaren die wij niet konden verwerken, ook als die is "
+            "afgehandeld. Daarna verwijderen wij de mail. Aantal dagen na binnenkomst, {low} "
+            "tot en met {high}."
+        ),
         # staff
         "admin_staff_title": "Medewerkers",
         "admin_staff_lead": (
@@ -247,6 +264,7 @@ ADMIN_TEXT: dict[str, dict[str, str]] = {
         "admin_org_group_days": "Time limits",
         "admin_org_group_days_hint": "All time limits count in working days.",
         "admin_org_group_hours": "Office hours",
+        "admin_org_group_keeping": "Keeping data",
         "admin_org_group_signals": "Signals",
         "admin_org_group_signals_hint": (
             "Do several reports name the same person? Then the coordinator gets a signal."
@@ -279,6 +297,21 @@ ADMIN_TEXT: dict[str, dict[str, str]] = {
         "admin_org_signal_threshold_hint": "{low} to {high}.",
         "admin_org_signal_window_days": "Within how many days those reports count",
         "admin_org_signal_window_days_hint": "{low} to {high} days.",
+        "admin_org_retention_months": "Keep a closed report",
+        "admin_org_retention_months_hint": (
+            "How long after closing we keep a report. Then we make it anonymous. "
+            "Number of months, {low} to {high}."
+        ),
+        "admin_org_machine_mail_retention_days": "Keep mail from machines",
+        "admin_org_machine_mail_retention_days_hint": (
+            "How long we keep automatic replies and newsletters. Then we delete them. "
+            "Number of days after they arrived, {low} to {high}."
+        ),
+        "admin_org_quarantine_retention_days": "Keep mail we could not process",
+        "admin_org_quarantine_retention_days_hint": (
+            "How long we keep mail we could not process, also once it has been dealt with. "
+            "Then we delete it. Number of days after it arrived, {low} to {high}."
+        ),
         # staff
         "admin_staff_title": "Staff",
         "admin_staff_lead": (

@@ -1,6 +1,6 @@
-"""The figures of a period and their suppression (workflow.reports), on a generated data set.
+"""The figures of a period (workflow.reports) and their suppression (workflow.suppression).
 
-The data set's true counts are worked out by hand below. Times are Amsterdam local:
+On a generated data set whose true counts are worked out by hand below. Times are Amsterdam local:
 2026-07-01 00:30 is 2026-06-30 22:30 UTC (summer time), so the period boundaries are tested
 where UTC and local time disagree. Suppression is tested as an attacker would try it:
 subtract, and solve the published sums as linear equations.
@@ -37,16 +37,15 @@ from workflow.reports import (
     BadPeriod,
     Period,
     Report,
-    Sum,
     Tally,
     UnknownOrganisation,
     build,
     organisations,
     periods_with_data,
     publish,
-    suppress,
     tally,
 )
+from workflow.suppression import Sum, suppress
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

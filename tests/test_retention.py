@@ -20,7 +20,17 @@ from tests.conftest import seed_organisation
 from tests.http_client import clean_env, run_cli, run_ok
 from tests.outbox_reading import link_in_last_mail, templates_to
 from tests.test_cli import installation, versa_folder, versa_template  # noqa: F401 (fixtures)
-from workflow import casework, consent, evaluation, inbound, reports, retention, states, triage
+from workflow import (
+    anonymise,
+    casework,
+    consent,
+    evaluation,
+    inbound,
+    reports,
+    retention,
+    states,
+    triage,
+)
 from workflow.cases import find_by_reference, record
 from workflow.db import Database
 from workflow.desk import Desk
@@ -228,7 +238,7 @@ def test_a_failing_case_does_not_stop_the_others_and_is_tried_again(
     database, postman = office
     broken = closed_case(database, postman)
     fine = closed_case(database, postman, email="other@example.net")
-    real = retention._erase
+    real = anonymise.erase
     broken_id = the_case(database, broken).id
 
     def failing(session: Any, cases: Any) -> Any:
@@ -236,7 +246,7 @@ def test_a_failing_case_does_not_stop_the_others_and_is_tried_again(
             raise RuntimeError("our bug")
         return real(session, cases)
 
-    monkeypatch.setattr(retention, "_erase", failing)
+    monkeypatch.setattr(anonymise, "erase", failing)
     done = run(database, postman, END)
     assert (done["anonymised"], done["retention_failed"]) == (1, 1)
     assert the_case(database, fine).state == states.ANONYMISED
@@ -244,7 +254,7 @@ def test_a_failing_case_does_not_stop_the_others_and_is_tried_again(
     assert (broken_case.state, broken_case.person_id is not None) == (states.CLOSED, True)
     run(database, postman, END + timedelta(minutes=1))
     assert event_names(database, broken).count("retention_failed") == 1  # said once
-    monkeypatch.setattr(retention, "_erase", real)
+    monkeypatch.setattr(anonymise, "erase", real)
     assert run(database, postman, END + timedelta(minutes=2)) == {"anonymised": 1}
 
 
@@ -276,7 +286,7 @@ def test_an_erasure_anonymises_one_open_case_at_once(office) -> None:
     database, postman = office
     reference = open_conduct(database, postman, MONDAY, counterpart_name="Johan de Vries")
     work(database, postman, reference, MONDAY + timedelta(days=1), lambda desk, case:
-         retention.anonymise(desk, case, reason=retention.ERASURE))  # fmt: skip
+         anonymise.anonymise(desk, case, reason=anonymise.ERASURE))  # fmt: skip
     case = the_case(database, reference)
     assert (case.state, case.person_id, case.counterpart_hash) == (states.ANONYMISED, None, None)
     assert event_names(database, reference)[-2:] == ["withdraw", "anonymise"]
@@ -619,13 +629,13 @@ def test_the_sweep_counts_a_case_that_failed_as_a_failure(
     """`vertrouwd tick` exits 1 when something failed: the pass's failures reach the sweep."""
     database, postman = office
     closed_case(database, postman)
-    real = retention._erase
+    real = anonymise.erase
 
     def failing(session: Any, cases: Any) -> Any:
         if session.scalars(cases).all():  # the case falling due; the tidying finds none
             raise RuntimeError("our bug")
         return real(session, cases)
 
-    monkeypatch.setattr(retention, "_erase", failing)
+    monkeypatch.setattr(anonymise, "erase", failing)
     result = sweep_due(database, postman, END)
     assert result.failed == 1 and "retention_failed" not in result.done

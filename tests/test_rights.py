@@ -37,6 +37,7 @@ from workflow.models import (
     Signal,
 )
 from workflow.outbox import Postman
+from workflow.rights_export import export_of
 from workflow.settings import MailServer
 from workflow.sweep import sweep_due
 
@@ -124,7 +125,7 @@ def settle(database: Database, postman: Postman, request_id: int, who: str, now:
 
 def export(database: Database, postman: Postman, reference: str, language: str = "nl") -> dict:
     with desk_for(database, postman, START) as desk:
-        return rights.export_of(desk, the_case(desk, reference), language)
+        return export_of(desk, the_case(desk, reference), language)
 
 
 def pdf_text(data: bytes) -> str:

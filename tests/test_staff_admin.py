@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from forms.admin_forms import ORG_GROUPS
 from forms.i18n import words
 from forms.staff_admin import BASE
 from forms.staff_admin import ROUTES as STAFF_ADMIN_ROUTES
@@ -43,7 +44,7 @@ from workflow import access, staff_admin
 from workflow.assignment import candidates_for
 from workflow.db import Database
 from workflow.models import Absence, Advisor, AuditEntry, Organisation, advisor_organisations
-from workflow.organisations import add_advisor
+from workflow.organisations import RETENTION_SETTINGS, add_advisor
 from workflow.staff_admin import Invalid, OrganisationSettings, Problem, StaffDetails
 
 NL, EN = words("nl"), words("en")
@@ -215,6 +216,44 @@ def test_saving_the_form_unchanged_changes_nothing_and_says_so_in_the_log(
     assert [e.detail for e in admin_entries(web)] == ["organisation versa: nothing changed"]
 
 
+def test_every_organisation_setting_is_in_one_group_of_the_page() -> None:
+    on_page = [name for _, group in ORG_GROUPS for name, _ in group]
+    assert sorted(on_page) == sorted(f.name for f in fields(OrganisationSettings))
+
+
+def test_the_page_shows_how_long_we_keep_data_with_the_current_terms(
+    web: Web, admin: FlaskClient
+) -> None:
+    path = f"{ORGANISATIONS}/versa"
+    with web.database.unit_of_work() as uow:
+        versa = uow.session.scalars(select(Organisation).where(Organisation.slug == "versa")).one()
+        versa.retention_months, versa.machine_mail_retention_days = 18, 14
+        uow.commit()
+    for lang, t in (("nl", NL), ("en", EN)):
+        page = admin.get(f"{path}?lang={lang}").get_data(as_text=True)
+        assert said(page, "admin_org_group_keeping", t)
+        for name, (low, high) in RETENTION_SETTINGS.items():
+            assert said(page, f"admin_org_{name}", t), name
+            assert said(page, f"admin_org_{name}_hint", t, low=low, high=high), name
+        _, values = form_on(page, path)
+        assert [values[name] for name in RETENTION_SETTINGS] == [["18"], ["14"], ["90"]]
+
+
+def test_an_admin_changes_how_long_we_keep_data_and_it_is_stored_and_audited(
+    web: Web, admin: FlaskClient
+) -> None:
+    path = f"{ORGANISATIONS}/versa"
+    response = submit(admin, path, path, retention_months=" 24", machine_mail_retention_days="7",
+                      quarantine_retention_days="365")  # fmt: skip
+    assert response.status_code == 303
+    stored = organisation(web)
+    assert (stored.retention_months, stored.machine_mail_retention_days,
+            stored.quarantine_retention_days) == (24, 7, 365)  # fmt: skip
+    assert [(e.action, e.detail) for e in admin_entries(web)] == [(
+        "organisation_changed", "organisation versa: retention_months, "
+        "machine_mail_retention_days, quarantine_retention_days")]  # fmt: skip
+
+
 # (field, value, error key, values for the message): each refused, naming its field
 BAD_SETTINGS = [
     ("name", "", "error_required", {}),
@@ -228,7 +267,9 @@ BAD_SETTINGS = [
     ("timezone", "../../etc/passwd", "admin_error_time_zone", {}),
     ("business_end_hour", "9", "admin_error_hours_order", {}),
     ("assignment_escalation_days", "1", "admin_error_escalation_order", {}),
-]
+    *((name, str(value), "admin_error_range", {"low": low, "high": high})
+      for name, (low, high) in RETENTION_SETTINGS.items() for value in (low - 1, high + 1)),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("field", "value", "key", "extra"), BAD_SETTINGS,

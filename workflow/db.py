@@ -41,7 +41,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Deleted rows are overwritten with zeros, not left in free pages for anyone who reads
-    # the file: retention and erasure must remove personal data (workflow.retention).
+    # the file: retention and erasure must remove personal data (workflow.anonymise).
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 

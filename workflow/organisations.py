@@ -153,8 +153,8 @@ CASEWORK_SETTINGS: dict[str, tuple[int, int]] = {
     "signal_window_days": (1, 3650),
 }
 # How long what has ended is kept (workflow.retention): months after a case ends, days for
-# machine mail and for quarantined or dismissed mail. Apart from CASEWORK_SETTINGS, whose
-# names the admin's organisation form lists (workflow.staff_admin.OrganisationSettings).
+# machine mail and for quarantined or dismissed mail. The admin's organisation form shows
+# both tables (workflow.staff_admin.SETTING_RANGES).
 RETENTION_SETTINGS: dict[str, tuple[int, int]] = {
     "retention_months": (1, 240),
     "machine_mail_retention_days": (1, 365),

@@ -1,4 +1,4 @@
-"""The anonymised report of a period: true figures per organisation, then suppression.
+"""The anonymised report of a period: its true figures per organisation, then what may be shown.
 
 Which date puts a case in the period (a quarter "2026-Q3" or a year "2026", in the
 organisation's own time zone, `Organisation.timezone`):
@@ -18,12 +18,10 @@ organisation's own time zone, `Organisation.timezone`):
 Only the columns and event names that anonymisation keeps are read (seed 000: the report is
 anonymous), so a period gives the same figures before and after old cases are anonymised.
 
-Suppression (`suppress`): a count of 1 to 4 is published as "<5" (0 is shown). Then, until
-nothing changes: where a published sum (a row or column with its total) has exactly one
-hidden cell, or hidden cells that can only all be 1, the smallest visible non-zero cell of
-that sum is hidden too (the total when there is none); and where the sums together still
-fix a hidden cell (exact linear algebra), the same. Derived figures (medians, shares,
-means) are shown only when every count they rest on is visible and they rest on 5 or more.
+Publishing (`publish`): every count and every sum a reader could use go through
+`workflow.suppression` (a count of 1 to 4 is published as "<5", and whatever would let one
+work it out is hidden too). Derived figures (medians, shares, means) are shown only when
+every count they rest on is visible and they rest on 5 or more.
 """
 
 from __future__ import annotations
@@ -31,11 +29,9 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from fractions import Fraction
-from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
@@ -44,6 +40,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from workflow import states
 from workflow.models import Case, Evaluation, Event, Organisation, Signal
+from workflow.suppression import SMALLEST_SHOWN, Sum, suppress
 from workflow.vocabulary import (
     ADVICE_THEMES,
     OUTCOMES,
@@ -52,7 +49,6 @@ from workflow.vocabulary import (
     USEFUL_ANSWERS,
 )
 
-SMALLEST_SHOWN = 5
 HIDDEN = "<5"  # a suppressed count, in every format
 TOO_FEW = "<5 cases"  # a derived figure that rests on fewer than 5 cases
 NOT_SHOWN = "hidden"  # a derived figure that would reveal a hidden count
@@ -60,8 +56,6 @@ TOTAL, ALL = "total", "all"
 NOT_RECORDED, NOT_ANSWERED = "not_recorded", "not_answered"
 SECTIONS = ("contacts", "endings", "complaints", "evaluations", "signals")
 MARKS = ("dismiss", "withdraw", "refer", "legal_term_passed")  # event names read
-
-K = TypeVar("K", bound=Hashable)
 
 
 class BadPeriod(ValueError):
@@ -331,98 +325,6 @@ def periods_with_data(
         first_quarter = start_quarter if year == start_year else 1
         found += [Period(year), *(Period(year, q) for q in range(last, first_quarter - 1, -1))]
     return found
-
-
-# --- suppression --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sum(Generic[K]):
-    """Published cells that add up to a published total: what a reader can subtract."""
-
-    total: K
-    parts: tuple[K, ...]
-
-
-def suppress(values: Mapping[K, int], sums: Sequence[Sum[K]]) -> frozenset[K]:
-    """The cells to publish as "<5": 1 to 4, and whatever would let one work those out."""
-    hidden = {key for key, value in values.items() if 0 < value < SMALLEST_SHOWN}
-    while (more := _one_more(values, sums, hidden)) is not None:
-        hidden.add(more)
-    return frozenset(hidden)
-
-
-def _one_more(values: Mapping[K, int], sums: Sequence[Sum[K]], hidden: set[K]) -> K | None:
-    """The next cell to hide, or None when no hidden cell can be worked out."""
-    for line in sums:
-        if _is_exposed(values, line, hidden):
-            found = _cover(values, line, hidden)
-            return found if found is not None else _smallest(values, values.keys(), hidden)
-    fixed = determined(values, sums, hidden)
-    if not fixed:
-        return None
-    for line in sums:
-        if fixed[0] in (line.total, *line.parts):
-            found = _cover(values, line, hidden)
-            if found is not None:
-                return found
-    return _smallest(values, values.keys(), hidden)
-
-
-def _is_exposed(values: Mapping[K, int], line: Sum[K], hidden: set[K]) -> bool:
-    """One hidden cell (total minus the rest), or hidden parts that can only all be 1."""
-    shut = [key for key in (*line.parts, line.total) if key in hidden]
-    if len(shut) == 1:
-        return True
-    return line.total not in hidden and len(shut) > 1 and sum(values[k] for k in shut) == len(shut)
-
-
-def _cover(values: Mapping[K, int], line: Sum[K], hidden: set[K]) -> K | None:
-    """The smallest visible non-zero part of the sum, else its total."""
-    found = _smallest(values, line.parts, hidden)
-    if found is None and line.total not in hidden and values[line.total] > 0:
-        return line.total
-    return found
-
-
-def _smallest(values: Mapping[K, int], keys: Iterable[K], hidden: set[K]) -> K | None:
-    candidates = [key for key in keys if key not in hidden and values[key] > 0]
-    return min(candidates, key=lambda key: values[key]) if candidates else None
-
-
-def determined(values: Mapping[K, int], sums: Sequence[Sum[K]], hidden: set[K]) -> list[K]:
-    """The hidden cells whose value the published cells and sums fix (reduced row echelon)."""
-    order = [key for key in values if key in hidden]
-    index = {key: i for i, key in enumerate(order)}
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for line in sums:
-        row: dict[int, Fraction] = {}
-        for key, sign in [(part, 1) for part in line.parts] + [(line.total, -1)]:
-            if key in index:
-                row[index[key]] = row.get(index[key], Fraction(0)) + sign
-        _add_row(pivots, {c: v for c, v in row.items() if v})
-    return [order[column] for column, row in sorted(pivots.items()) if len(row) == 1]
-
-
-def _add_row(pivots: dict[int, dict[int, Fraction]], row: dict[int, Fraction]) -> None:
-    """Reduce `row` by the pivots so far; if anything is left, it becomes a pivot row."""
-    for column in [c for c in row if c in pivots]:
-        factor = row[column]
-        for c, v in pivots[column].items():
-            row[c] = row.get(c, Fraction(0)) - factor * v
-    row = {c: v for c, v in row.items() if v}
-    if not row:
-        return
-    pivot = min(row)
-    row = {c: v / row[pivot] for c, v in row.items()}
-    for other in pivots.values():
-        if pivot in other:
-            factor = other[pivot]
-            for c, v in row.items():
-                other[c] = other.get(c, Fraction(0)) - factor * v
-            for c in [c for c, v in other.items() if not v]:
-                del other[c]
-    pivots[pivot] = row
 
 
 # --- the published report -----------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""Retention: warn, then anonymise what has ended; shorter terms for set-aside mail.
+"""Retention: when an ended case falls due, the warning before, and set-aside mail's terms.
 
 A case that has ended (closed, withdrawn, not a case, referred) is kept `retention_months`
-(per organisation, 12 by default) and then anonymised: every trace of the client is deleted,
-not flagged; what the reports count stays (the case row's categories, dates and state, its
-timeline's names and times, evaluations, signals). An audit entry says it happened.
+(per organisation, 12 by default) and then anonymised (workflow.anonymise says what goes
+and what stays). The sweep here decides when, warns before, and tidies what is left over.
 
 Decisions:
 - The clock starts when the case ended: `closed_at` for a closed case; for withdrawn, not
@@ -18,8 +17,8 @@ Decisions:
   shortest term of all organisations (a sweep does not know the inbox's default one).
 - An evaluation's free-text advice goes once its quarter began `retention_months` ago: it
   cannot be linked to its case, and so it is never kept longer than that case.
-- Deleted is deleted: SQLite overwrites deleted content (workflow.db, secure_delete);
-  PostgreSQL keeps dead tuples until (auto)VACUUM, which the sweep does not run.
+- Cases are read in batches of locked rows (skipped by another sweeper on PostgreSQL), each
+  batch in one transaction; a case that fails is counted and tried again by the next sweep.
 """
 
 from __future__ import annotations
@@ -30,58 +29,35 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    delete,
-    exists,
-    func,
-    or_,
-    select,
-    type_coerce,
-    update,
-)
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, type_coerce, update
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from workflow import states
-from workflow.access import audit
+from workflow.anonymise import QUIET, RETENTION, anonymise, erase, release_signals, rowcount
 from workflow.assignment import coordinators_of, mail_staff
-from workflow.cases import record, transition
+from workflow.cases import record
 from workflow.db import Database
 from workflow.desk import Desk
 from workflow.evaluation import period_of
 from workflow.models import (
-    AccessToken,
     Attachment,
     Case,
-    Consent,
-    DataRequest,
     Evaluation,
     Event,
     InboundMail,
     Message,
     Organisation,
-    OutboxMail,
-    Reminder,
-    Signal,
     UTCDateTime,
 )
 from workflow.outbox import Postman, written_mails
 
 log = logging.getLogger(__name__)
 
-RETENTION, ERASURE = "retention", "erasure_request"  # why a case was anonymised
 ENDED = (states.CLOSED, states.WITHDRAWN, states.NOT_A_CASE, states.REFERRED)
 WARN_BEFORE = timedelta(hours=72)
 MONTH_END_SLACK = timedelta(days=4)  # the SQL filter is coarse by month ends; Python decides
 BATCH = 100
-# Bulk changes of rows no object in the session stands for (or none that is read after).
-QUIET: dict[str, Any] = {"execution_options": {"synchronize_session": False}}
-# Timeline details that lead to the client: "advisor of VP-… supports the other side" names
-# the case in which this client is the counterpart. Every other detail is our own words.
-PERSONAL_DETAILS = frozenset({"other_side_excluded"})
 # Set-aside mail: status -> (the organisation's term in days, what the sweep reports).
 SET_ASIDE = {
     "ignored": ("machine_mail_retention_days", "machine_mail_deleted"),
@@ -216,89 +192,6 @@ def warn(desk: Desk, case: Case, ends_at: datetime) -> None:
            detail=f"anonymised from {ends_at.date().isoformat()}; {told}")  # fmt: skip
 
 
-def anonymise(desk: Desk, case: Case, *, reason: str, actor: str = "system") -> None:
-    """Delete every trace of the client in `case`, keep what the reports count, and audit it.
-
-    For one case, at once: the sweep's retention, or an erasure a coordinator granted. An
-    open case is withdrawn first (an erasure ends it); the caller tells whom it must. A mail
-    still waiting to be sent stays until it has gone (then the sweep deletes it).
-    """
-    session, now = desk.session, desk.now
-    if case.state == states.ANONYMISED:
-        return
-    if case.state in states.OPEN_STATES:
-        transition(session, case, "withdraw", now, actor=actor, detail=reason)
-    transition(session, case, "anonymise", now, actor=actor, detail=reason)
-    case.anonymised_at = now
-    counterpart_hash = case.counterpart_hash
-    _erase(session, select(Case.id).where(Case.id == case.id))
-    _forget_person(session, case)
-    case.counterpart_name_enc = case.counterpart_role_enc = None
-    case.counterpart_hash = case.submission_hash = case.classification = None
-    for event in case.events:
-        if event.name in PERSONAL_DETAILS:
-            event.detail = ""
-    session.execute(update(DataRequest).where(DataRequest.case_id == case.id)
-                    .values(note_enc=None))  # fmt: skip
-    if counterpart_hash is not None:
-        session.flush()
-        release_signals(session, case.organisation_id, counterpart_hash)
-    audit(session, None, "anonymised", now, reference=case.reference, detail=reason)
-
-
-def _erase(session: Session, cases: Select[int]) -> Counter[str]:
-    """Delete what was written in these cases and about their clients: deleted, not flagged.
-
-    Run for anonymised cases by every sweep too: mail that reached one later (a reply to an
-    old message, an auto-reply) goes as well. Counts: raw mails and sent mails deleted.
-    """
-    mails = list(session.scalars(select(InboundMail.id).where(or_(
-        InboundMail.case_id.in_(cases),
-        InboundMail.id.in_(select(Message.inbound_mail_id).where(Message.case_id.in_(cases))),
-    ))))  # fmt: skip
-    for statement in (
-        delete(Attachment).where(or_(Attachment.case_id.in_(cases),
-                                     Attachment.inbound_mail_id.in_(mails))),
-        delete(Message).where(Message.case_id.in_(cases)),
-        # Another case's message from the same raw mail keeps its text, not the raw mail.
-        update(Message).where(Message.inbound_mail_id.in_(mails)).values(inbound_mail_id=None),
-        delete(Consent).where(Consent.case_id.in_(cases)),
-        delete(AccessToken).where(AccessToken.case_id.in_(cases)),
-        delete(Reminder).where(Reminder.case_id.in_(cases)),
-    ):  # fmt: skip
-        session.execute(statement, **QUIET)
-    raw = session.execute(delete(InboundMail).where(InboundMail.id.in_(mails)), **QUIET)
-    # A mail still to be sent stays until it has gone (the courier holds it meanwhile).
-    sent = session.execute(delete(OutboxMail).where(
-        OutboxMail.case_id.in_(cases), OutboxMail.status != "pending"), **QUIET)  # fmt: skip
-    return Counter({"late_mail_deleted": _rowcount(raw), "outbox_deleted": _rowcount(sent)})
-
-
-def _forget_person(session: Session, case: Case) -> None:
-    person = case.person
-    if person is None:
-        return
-    case.person = None
-    session.flush()
-    if not session.scalar(select(exists().where(Case.person_id == person.id))):
-        session.delete(person)
-
-
-def release_signals(
-    session: Session, organisation_id: int | None = None, counterpart_hash: str | None = None
-) -> int:
-    """Signals no case names any more lose the person (hash, decision); the count stays."""
-    named = exists().where(Case.organisation_id == Signal.organisation_id,
-                           Case.counterpart_hash == Signal.counterpart_hash)  # fmt: skip
-    statement = update(Signal).where(Signal.counterpart_hash != "", ~named)
-    if organisation_id is not None:
-        statement = statement.where(Signal.organisation_id == organisation_id)
-    if counterpart_hash is not None:
-        statement = statement.where(Signal.counterpart_hash == counterpart_hash)
-    result = session.execute(statement.values(counterpart_hash="", decision_enc=None), **QUIET)
-    return _rowcount(result)
-
-
 # --- set-aside mail and what is left over --------------------------------------------------
 
 
@@ -346,7 +239,7 @@ def _tidy(database: Database, now: datetime, done: Counter[str]) -> None:
     named in any more, and evaluation advice older than its organisation's term."""
     with database.unit_of_work() as uow:
         session = uow.session
-        erased = _erase(session, select(Case.id).where(Case.state == states.ANONYMISED))
+        erased = erase(session, select(Case.id).where(Case.state == states.ANONYMISED))
         for kind, number in erased.items():
             _count(done, kind, number)
         _count(done, "signals_released", release_signals(session))
@@ -363,7 +256,7 @@ def _forget_advice(session: Session, now: datetime) -> int:
             Evaluation.organisation_id == organisation_id, Evaluation.advice_enc.is_not(None),
             Evaluation.period <= period_of(add_months(now, -months)),  # the quarter's start
         )  # fmt: skip
-        forgotten += _rowcount(session.execute(expired.values(advice_enc=None), **QUIET))
+        forgotten += rowcount(session.execute(expired.values(advice_enc=None), **QUIET))
     return forgotten
 
 
@@ -371,10 +264,6 @@ def _default(setting: str) -> int:
     """The column's default, for mail of no case while there is no organisation at all."""
     default: Any = Organisation.__table__.c[setting].default
     return int(default.arg)
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _count(done: Counter[str], kind: str, number: int) -> None:

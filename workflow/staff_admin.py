@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from workflow.models import Absence, Advisor, Organisation
 from workflow.organisations import (
     CASEWORK_SETTINGS,
+    RETENTION_SETTINGS,
     StaffError,
     add_advisor,
     add_organisation,
@@ -31,6 +32,9 @@ LANGUAGES = ("nl", "en")
 ROLE_FIELDS = ("complaint_role", "conduct_role", "question_role")
 NAME_LIMIT, EMAIL_LIMIT, SLUG_LIMIT, ZONE_LIMIT = 200, 320, 64, 64
 HOME_ZONE = "Europe/Amsterdam"  # for staff who serve no organisation (yet)
+# Every number an admin sets for an organisation, with its range: the ones set_casework_rules
+# checks, so the form refuses nothing it would take and takes nothing it would refuse.
+SETTING_RANGES: dict[str, tuple[int, int]] = {**CASEWORK_SETTINGS, **RETENTION_SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ class OrganisationSettings:
     business_end_hour: int
     signal_threshold: int
     signal_window_days: int
+    retention_months: int
+    machine_mail_retention_days: int
+    quarantine_retention_days: int
 
     @classmethod
     def of(cls, organisation: Organisation) -> OrganisationSettings:
@@ -141,7 +148,7 @@ def organisation_problems(wanted: OrganisationSettings) -> list[Problem]:
     problems += _email("committee_email", wanted.committee_email, required=False)
     for name in ROLE_FIELDS:
         problems += _choice(name, getattr(wanted, name), HANDLING_ROLES)
-    for name, (low, high) in CASEWORK_SETTINGS.items():
+    for name, (low, high) in SETTING_RANGES.items():
         if not low <= getattr(wanted, name) <= high:
             problems.append(Problem(name, "range", low, high))
     if not is_time_zone(wanted.timezone.strip()):
@@ -162,7 +169,7 @@ def change_organisation(
     for name in ROLE_FIELDS:
         setattr(organisation, name, getattr(wanted, name))
     set_casework_rules(session, organisation.slug, timezone=wanted.timezone,
-                       **{name: getattr(wanted, name) for name in CASEWORK_SETTINGS})  # fmt: skip
+                       **{name: getattr(wanted, name) for name in SETTING_RANGES})  # fmt: skip
     return changed
 
 
