@@ -97,6 +97,14 @@ def _private(response: Response) -> Response:
 # --- forms ---------------------------------------------------------------------------------
 
 
+def define_forms(fields: dict[str, tuple[tuple[str, Any], ...]]) -> None:
+    """More forms built the same way, for other staff pages (a name is defined once)."""
+    taken = fields.keys() & FIELDS.keys()
+    if taken:
+        raise ValueError(f"forms defined twice: {sorted(taken)}")
+    FIELDS.update(fields)
+
+
 @cache
 def form_class(language: str, name: str) -> FormClass:
     """The form `name` in one language (built once); its errors name the field."""

@@ -9,26 +9,25 @@ are workflow.rights. The structure follows forms.staff_triage.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, g, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from forms import services
-from forms.advisor_pages import FIELDS, desk_for, form_class
+from forms.advisor_pages import define_forms, form_class
 from forms.i18n import words
+from forms.staff_actions import audit_and_commit, back, invalid, run
 from forms.staff_session import audit_now, role_required, signed_in
 from mailtemplates import long_date, long_datetime
-from workflow import access, rights, states
-from workflow.db import UnitOfWork
-from workflow.desk import Desk, NotAllowed
+from workflow import rights, states
+from workflow.desk import Desk
 from workflow.models import Advisor, Case, DataRequest, Organisation
 from workflow.outbox import written_mails
 
-FIELDS.update({
+define_forms({
     "erasure_grant": (("confirm", "must_tick"),),
     "erasure_refuse": (("reason", "area"),),
 })  # fmt: skip
@@ -43,10 +42,6 @@ def install(app: Flask) -> None:
                      coordinator_only(request_page))  # fmt: skip
     app.add_url_rule("/medewerkers/verzoeken/<int:request_id>/<decision>", "staff_request_decide",
                      coordinator_only(decide), methods=["POST"])  # fmt: skip
-
-
-def _back(endpoint: str, **values: Any) -> Response:
-    return redirect(url_for(endpoint, lang=request.args.get("lang"), **values), 303)
 
 
 def time_left(t: dict[str, str], days: int) -> str:
@@ -125,15 +120,17 @@ def decide(request_id: int, decision: str) -> tuple[str, int] | Response:
         reference, detail = found.case_reference, f"request {request_id}"
         form = form_class(g.language, f"erasure_{decision}")(prefix=decision)
         if not form.validate_on_submit():
-            return _invalid(uow, staff, f"{decision}_erasure", reference, detail,
-                            lambda: _render(uow.session, found, {decision: form}))  # fmt: skip
-        category, said = _run(uow, lambda desk: _settle(desk, found, staff, decision, form))
-        _audit_in(uow, staff, f"{decision}_erasure", reference, category, detail)
+            again = lambda: _render(uow.session, found, {decision: form})  # noqa: E731
+            return invalid(uow, staff, f"{decision}_erasure", reference, again, detail)
+        category, said = run(
+            uow, lambda desk: _settle(desk, found, staff, decision, form), "request_not_now"
+        )
+        audit_and_commit(uow, staff, f"{decision}_erasure", reference, category, detail)
         mail_ids = [mail.id for mail in written_mails(uow.session)] if category == "done" else []
     for mail_id in mail_ids:  # the granted mail belongs to no case: wake it by its id
         svc.enqueue_quietly("vertrouwd.deliver_mail", mail_id)
     flash(said, category)
-    return _back("staff_request", request_id=request_id)
+    return back("staff_request", request_id=request_id)
 
 
 def _settle(desk: Desk, found: DataRequest, staff: Advisor, decision: str, form: Any) -> str:
@@ -141,30 +138,3 @@ def _settle(desk: Desk, found: DataRequest, staff: Advisor, decision: str, form:
     reason = "" if is_grant else form.reason.data
     rights.settle(desk, found, staff, grant=is_grant, reason=reason)
     return f"erasure_{decision}_done"
-
-
-def _run(uow: UnitOfWork, command: Callable[[Desk], str]) -> tuple[str, str]:
-    """("done", its word) or ("refused", why); a refused command leaves nothing behind."""
-    try:
-        return "done", command(desk_for(uow))
-    except NotAllowed:
-        uow.session.rollback()
-        return "refused", "request_not_now"
-
-
-def _audit_in(uow: UnitOfWork, staff: Advisor, action: str, reference: str, category: str,
-              detail: str) -> None:  # fmt: skip
-    """The audit entry in the command's own transaction, then commit both."""
-    said = f"{detail} refused" if category == "refused" else detail
-    access.audit(uow.session, staff, action, services().clock(), reference=reference,
-                 detail=said)  # fmt: skip
-    uow.commit()
-
-
-def _invalid(uow: UnitOfWork, staff: Advisor, action: str, reference: str, detail: str,
-             render: Callable[[], str]) -> tuple[str, int]:  # fmt: skip
-    page = render()
-    access.audit(uow.session, staff, action, services().clock(), reference=reference,
-                 detail=f"{detail} invalid")  # fmt: skip
-    uow.commit()
-    return page, 400

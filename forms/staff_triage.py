@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, g, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,17 +20,17 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
 from forms import services
-from forms.advisor_pages import FIELDS, desk_for, form_class
+from forms.advisor_pages import define_forms, form_class
 from forms.i18n import words
+from forms.staff_actions import Refused, audit_and_commit, back, invalid, run
 from forms.staff_session import audit_now, role_required, signed_in
 from mailtemplates import gender_wish_label, kind_label, long_date, long_datetime
 from workflow import access, triage
-from workflow.db import UnitOfWork
-from workflow.desk import Desk, NotAllowed
+from workflow.desk import Desk
 from workflow.models import Advisor, Case, Message, Organisation, Signal
 from workflow.vocabulary import NOT_A_CASE_REASONS, SIGNAL_DECISIONS
 
-FIELDS.update({
+define_forms({
     "triage_kind": (("kind", ("complaint", "conduct", "question")),
                     ("wish", ("female", "male", "none"))),
     "triage_dismiss": (("reason", NOT_A_CASE_REASONS),),
@@ -52,10 +52,6 @@ def install(app: Flask) -> None:
                      coordinator_only(signal_page))  # fmt: skip
     app.add_url_rule("/medewerkers/signalen/<int:signal_id>/besluit", "staff_signal_decide",
                      coordinator_only(signal_decide), methods=["POST"])  # fmt: skip
-
-
-def _back(endpoint: str, **values: Any) -> Response:
-    return redirect(url_for(endpoint, lang=request.args.get("lang"), **values), 303)
 
 
 # --- the queue ------------------------------------------------------------------------------
@@ -170,7 +166,7 @@ def _set_kind(desk: Desk, case: Case, staff: Advisor, form: FlaskForm) -> str:
 def _assign(desk: Desk, case: Case, staff: Advisor, form: FlaskForm) -> str:
     chosen = form.advisor.data
     if case.kind not in ("complaint", "conduct", "question"):
-        raise _Refused("triage_refused_kind_first")
+        raise Refused("triage_refused_kind_first")
     is_assigned = triage.assign_to(desk, case, staff, None if chosen == AUTOMATIC else int(chosen))
     return "triage_assign_done" if is_assigned else "triage_assign_nobody"
 
@@ -181,11 +177,6 @@ def _dismiss(desk: Desk, case: Case, staff: Advisor, form: FlaskForm) -> str:
 
 
 COMMANDS: dict[str, Command] = {"kind": _set_kind, "assign": _assign, "dismiss": _dismiss}
-
-
-class _Refused(Exception):
-    def __init__(self, said: str) -> None:
-        self.said = said
 
 
 def case_act(reference: str, action: str) -> tuple[str, int] | Response:
@@ -199,16 +190,18 @@ def case_act(reference: str, action: str) -> tuple[str, int] | Response:
         reference = case.reference
         form = _bound_form(uow.session, case, action)
         if not form.validate_on_submit():
-            return _invalid(uow, staff, f"triage_{action}", reference,
+            return invalid(uow, staff, f"triage_{action}", reference,
                             lambda: _render_case(uow.session, case, {action: form}))  # fmt: skip
-        category, said = _run(uow, lambda desk: COMMANDS[action](desk, case, staff, form))
-        _audit_in(uow, staff, f"triage_{action}", reference, category)
+        category, said = run(
+            uow, lambda desk: COMMANDS[action](desk, case, staff, form), "triage_not_now"
+        )
+        audit_and_commit(uow, staff, f"triage_{action}", reference, category)
     if category == "done":
         svc.wake_delivery_for(reference)
     flash(said, category)
     if category == "done" and action != "kind":  # assigned or dismissed: on to the next one
-        return _back("staff_triage")
-    return _back("staff_triage_case", reference=reference)
+        return back("staff_triage")
+    return back("staff_triage_case", reference=reference)
 
 
 def _bound_form(db: Session, case: Case, action: str) -> FlaskForm:
@@ -217,36 +210,6 @@ def _bound_form(db: Session, case: Case, action: str) -> FlaskForm:
     if action == "kind":
         return form_class(g.language, "triage_kind")(prefix="kind")
     return form_class(g.language, "triage_dismiss")(prefix="dismiss")
-
-
-def _run(uow: UnitOfWork, command: Callable[[Desk], str]) -> tuple[str, str]:
-    """("done", its word) or ("refused", why); a refused command leaves nothing behind."""
-    try:
-        return "done", command(desk_for(uow))
-    except _Refused as refused:
-        uow.session.rollback()
-        return "refused", refused.said
-    except NotAllowed:
-        uow.session.rollback()
-        return "refused", "triage_not_now"
-
-
-def _audit_in(uow: UnitOfWork, staff: Advisor, action: str, reference: str | None,
-              category: str, detail: str = "") -> None:  # fmt: skip
-    """The audit entry in the command's own transaction, then commit both."""
-    said = f"{detail} refused".strip() if category == "refused" else detail
-    access.audit(uow.session, staff, action, services().clock(), reference=reference,
-                 detail=said)  # fmt: skip
-    uow.commit()
-
-
-def _invalid(uow: UnitOfWork, staff: Advisor, action: str, reference: str | None,
-             render: Callable[[], str], detail: str = "") -> tuple[str, int]:  # fmt: skip
-    page = render()
-    access.audit(uow.session, staff, action, services().clock(), reference=reference,
-                 detail=(detail + " invalid").strip())  # fmt: skip
-    uow.commit()
-    return page, 400
 
 
 # --- signals --------------------------------------------------------------------------------
@@ -303,12 +266,12 @@ def signal_decide(signal_id: int) -> tuple[str, int] | Response:
         form = form_class(g.language, "signal_decide")(prefix="decide")
         detail = f"signal {signal_id}"
         if not form.validate_on_submit():
-            return _invalid(uow, staff, "decide_signal", None,
+            return invalid(uow, staff, "decide_signal", None,
                             lambda: _render_signal(uow.session, signal, form), detail)  # fmt: skip
-        category, said = _run(uow, lambda desk: _decide(desk, signal, staff, form))
-        _audit_in(uow, staff, "decide_signal", None, category, detail)
+        category, said = run(uow, lambda desk: _decide(desk, signal, staff, form), "triage_not_now")
+        audit_and_commit(uow, staff, "decide_signal", None, category, detail)
     flash(said, category)
-    return _back("staff_signal", signal_id=signal_id)
+    return back("staff_signal", signal_id=signal_id)
 
 
 def _decide(desk: Desk, signal: Signal, staff: Advisor, form: FlaskForm) -> str:
