@@ -34,6 +34,7 @@ define_forms({
     "triage_kind": (("kind", ("complaint", "conduct", "question")),
                     ("wish", ("female", "male", "none"))),
     "triage_dismiss": (("reason", NOT_A_CASE_REASONS),),
+    "triage_refer": (("where", "area"),),
     "signal_decide": (("decision", SIGNAL_DECISIONS), ("note", "area")),
 })  # fmt: skip
 AUTOMATIC = "auto"
@@ -99,10 +100,9 @@ def _render_case(db: Session, case: Case, bound: dict[str, FlaskForm]) -> str:
         "kind": bound.get("kind") or _kind_form(case),
         "assign": bound.get("assign") or _assign_form(offers),
     }
-    if case.state in triage.TRIAGE_STATES:
-        forms["dismiss"] = bound.get("dismiss") or form_class(language, "triage_dismiss")(
-            prefix="dismiss"
-        )
+    if case.state in triage.TRIAGE_STATES:  # before anyone has it: refer, or not a case
+        for key in ("refer", "dismiss"):
+            forms[key] = bound.get(key) or form_class(language, f"triage_{key}")(prefix=key)
     return render_template(
         "staff_triage_case.html", t=words(language), case=case, forms=forms, offers=offers,
         guesses=triage.guesses_of(case), why=triage.why_in_triage(case),
@@ -176,7 +176,14 @@ def _dismiss(desk: Desk, case: Case, staff: Advisor, form: FlaskForm) -> str:
     return "triage_dismiss_done"
 
 
-COMMANDS: dict[str, Command] = {"kind": _set_kind, "assign": _assign, "dismiss": _dismiss}
+def _refer(desk: Desk, case: Case, staff: Advisor, form: FlaskForm) -> str:
+    triage.refer(desk, case, staff, form.where.data)
+    return "triage_refer_done"
+
+
+COMMANDS: dict[str, Command] = {
+    "kind": _set_kind, "assign": _assign, "refer": _refer, "dismiss": _dismiss,
+}  # fmt: skip
 
 
 def case_act(reference: str, action: str) -> tuple[str, int] | Response:
@@ -209,7 +216,7 @@ def _bound_form(db: Session, case: Case, action: str) -> FlaskForm:
         return _assign_form(triage.offers(db, case, services().clock()))
     if action == "kind":
         return form_class(g.language, "triage_kind")(prefix="kind")
-    return form_class(g.language, "triage_dismiss")(prefix="dismiss")
+    return form_class(g.language, f"triage_{action}")(prefix=action)
 
 
 # --- signals --------------------------------------------------------------------------------

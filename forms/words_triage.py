@@ -91,6 +91,18 @@ TRIAGE_TEXT: dict[str, dict[str, str]] = {
         "triage_assign_nobody": (
             "Er is niemand gevonden die de melding kan krijgen. De melding wacht weer bij u."
         ),
+        "triage_refer_title": "Doorverwijzen",
+        "triage_refer_hint": (
+            "Als niemand hier de cliënt kan helpen zoals de cliënt wil. De cliënt krijgt een "
+            "e-mail met uw tekst. Wij geven geen gegevens door: de cliënt kiest zelf."
+        ),
+        "triage_refer_where": "Waar kan de cliënt terecht?",
+        "triage_refer_where_hint": (
+            "Bijvoorbeeld de naam van een vertrouwenspersoon buiten de organisatie, met "
+            "telefoonnummer of website. Schrijf in eenvoudige woorden."
+        ),
+        "triage_refer_submit": "Verwijs door",
+        "triage_refer_done": "De cliënt is doorverwezen en krijgt een e-mail.",
         "triage_dismiss_title": "Geen melding",
         "triage_dismiss_hint": (
             "Alleen voor berichten die geen hulpvraag zijn. De afzender krijgt geen bericht."
@@ -217,6 +229,18 @@ TRIAGE_TEXT: dict[str, dict[str, str]] = {
         "triage_assign_submit": "Assign",
         "triage_assign_done": "The case is assigned. The advisor gets an email.",
         "triage_assign_nobody": "Nobody was found who can get the case. It waits with you again.",
+        "triage_refer_title": "Refer elsewhere",
+        "triage_refer_hint": (
+            "When nobody here can help the client the way they want. The client gets an email "
+            "with your text. We pass on no details: the client chooses."
+        ),
+        "triage_refer_where": "Where can the client turn?",
+        "triage_refer_where_hint": (
+            "For example the name of an advisor outside the organisation, with phone number "
+            "or website. Write in simple words."
+        ),
+        "triage_refer_submit": "Refer",
+        "triage_refer_done": "The client is referred and gets an email.",
         "triage_dismiss_title": "Not a case",
         "triage_dismiss_hint": (
             "Only for messages that do not ask for help. The sender is not told."

@@ -93,6 +93,7 @@ CLIENT_TEMPLATE_NAMES = (
     "withdrawal_confirmed",
     "erasure_received",
     "erasure_settled",
+    "referred",
 )
 TEMPLATE_NAMES = CLIENT_TEMPLATE_NAMES + STAFF_TEMPLATE_NAMES
 

@@ -119,6 +119,10 @@ _GENDER_WISH_LABELS: Mapping[str, Mapping[str, str]] = {
 # One entry per name in mailtemplates.TEMPLATE_NAMES (a test holds them equal),
 # for a staff mail or screen that has to say which of our mails it means.
 _TEMPLATE_LABELS: Mapping[str, Mapping[str, str]] = {
+    "referred": {
+        "nl": "het bericht dat wij u doorverwijzen",
+        "en": "the message that we refer you elsewhere",
+    },
     "retention_warning": {
         "nl": "de waarschuwing dat de melding anoniem wordt gemaakt",
         "en": "the warning that the case will be made anonymous",

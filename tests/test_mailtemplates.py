@@ -278,6 +278,12 @@ CONTEXTS: Mapping[str, Mapping[str, object]] = {
         "request_url": REQUEST_URL,
         "days_left": 7,
     },
+    "referred": {
+        "reference": REFERENCE,
+        "organisation_name": ORGANISATION,
+        "contact_name": "Sanne de Wit",
+        "where": "Landelijk Meldpunt Vertrouwenspersonen\n0800 1234 (gratis)",
+    },
     "erasure_received": {
         "reference": REFERENCE,
         "organisation_name": ORGANISATION,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from forms.i18n import words
 from mailtemplates import kind_label
 from tests.conftest import Web
-from tests.outbox_reading import link_in_last_mail, templates_to
+from tests.outbox_reading import link_in_last_mail, mail_text, mails_to, templates_to
 from tests.test_advisor_pages import ANNA, CLIENT, DESCRIPTION, advisor_id, case_of, snapshot
 from tests.test_staff_cases import (
     ADA,
@@ -224,6 +224,19 @@ def test_not_a_case_leaves_the_queue_and_mails_nobody(web: Web) -> None:
     assert len(templates_to(web.database, CLIENT)) == before
 
 
+def test_referring_tells_the_client_where_to_turn_and_passes_nothing_on(web: Web) -> None:
+    unsure = unsure_case(web, wish="male")
+    where = "Vertrouwenspersoon Jan Smit, Stichting Hulp\nTelefoon 0800 1234"
+    status, page = triage_act(signed_in(web, COCO), unsure, "refer", where=where)
+    assert status == 303 and NL["triage_refer_done"] in page and rows(page) == []
+    assert case_of(web, unsure).state == states.REFERRED
+    [referred] = [m for m in mails_to(web.database, CLIENT) if m.template == "referred"]
+    text = mail_text(web.database, referred)
+    assert "Jan Smit" in text and "0800 1234" in text
+    assert templates_to(web.database, KARIM) == []  # nobody else got the case
+    assert [e.detail for e in audit_entries(web, "triage_refer")] == [""]
+
+
 def test_errors_name_the_field_in_the_pages_language(web: Web) -> None:
     unsure = unsure_case(web)
     coco = signed_in(web, COCO)
@@ -277,7 +290,8 @@ def routes(web: Web) -> list[tuple[str, str, str]]:
     unsure = unsure_case(web)
     signal_id, _ = signal_with_three_cases(web)
     return [("GET", page_of(unsure), ""), ("GET", f"{SIGNALS}/{signal_id}", ""),
-            *[("POST", f"{page_of(unsure)}/{key}", key) for key in ("kind", "assign", "dismiss")],
+            *[("POST", f"{page_of(unsure)}/{key}", key)
+              for key in ("kind", "assign", "refer", "dismiss")],
             ("POST", f"{SIGNALS}/{signal_id}/besluit", "decide")]  # fmt: skip
 
 

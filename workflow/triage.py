@@ -26,8 +26,8 @@ from workflow import access, reminders, states, tokens
 from workflow.assignment import candidates_for, hand_to, rules_of, send_to_triage
 from workflow.cases import record, transition
 from workflow.crypto import Vault
-from workflow.desk import Desk, NotAllowed, actor_of
-from workflow.models import Advisor, Case, Signal
+from workflow.desk import Desk, NotAllowed, actor_of, client_address, client_name
+from workflow.models import Advisor, Case, Message, Signal
 from workflow.routing import GENDER_WISHES, GENDERS, KINDS, Candidate, choose_advisor
 from workflow.sides import SIGNAL_OPEN, excluded_for_sides, exclusions_of, side_conflicts
 from workflow.vocabulary import NOT_A_CASE_REASONS, SIGNAL_DECISIONS
@@ -210,6 +210,37 @@ def dismiss(desk: Desk, case: Case, coordinator: Advisor, reason: str) -> None:
                detail=reason)  # fmt: skip
     tokens.spend_all(desk.session, case, "choose", desk.now)
     reminders.cancel(desk.session, case, None, desk.now)
+
+
+REFERRAL_LIMIT = 1000  # characters: where to go, and how to reach them
+
+
+def refer(desk: Desk, case: Case, coordinator: Advisor, where: str) -> None:
+    """Nobody here can help as the client wants (ARCHITECTURE rule 2): tell them where to go.
+
+    The client's details are not passed on (that would need their consent); the client is
+    told where they can turn, in the coordinator's words, and decides for themselves.
+    """
+    _must_triage(case, coordinator, TRIAGE_STATES)
+    where = where.strip()
+    if not where or len(where) > REFERRAL_LIMIT:
+        raise NotAllowed("say where the client can turn (at most 1000 characters)")
+    transition(desk.session, case, "refer", desk.now, actor=actor_of(coordinator),
+               detail="referred outside the organisation")  # fmt: skip
+    tokens.spend_all(desk.session, case, "choose", desk.now)
+    reminders.cancel(desk.session, case, None, desk.now)
+    desk.session.add(Message(case_id=case.id, direction="out", author="staff",
+                             body_enc=desk.vault.seal(where), created_at=desk.now))  # fmt: skip
+    address = client_address(desk, case)
+    if address is None:
+        record(desk.session, case, "client_not_told", desk.now, detail="no e-mail address")
+        return
+    desk.postman.write(
+        desk.session, desk.vault, case=case, template="referred", language=case.language,
+        recipient=address, now=desk.now,
+        context={"organisation_name": case.organisation.name, "where": where,
+                 "contact_name": client_name(desk, case)},
+    )  # fmt: skip
 
 
 def _must_triage(case: Case, coordinator: Advisor, allowed: frozenset[str]) -> None:
