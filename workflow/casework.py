@@ -29,6 +29,7 @@ from workflow.desk import (
     client_address,
     client_name,
     note_activity,
+    tell_client,
     work_link,
 )
 from workflow.evaluation import invite
@@ -356,17 +357,7 @@ def extend_deadline(desk: Desk, case: Case, advisor: Advisor, weeks: int) -> Non
     _set_deadline(desk, case, new)
     record(desk.session, case, "legal_term_extended", desk.now, actor=actor_of(advisor),
            detail=f"{weeks} weeks")  # fmt: skip
-    address = client_address(desk, case)
-    if address is None:
-        record(desk.session, case, "client_not_told", desk.now, detail="no e-mail address")
-        return
-    desk.postman.write(
-        desk.session, desk.vault, case=case, template="deadline_extended", language=case.language,
-        recipient=address, now=desk.now,
-        context={"organisation_name": case.organisation.name,
-                 "contact_name": client_name(desk, case), "old_deadline": old,
-                 "new_deadline": new},
-    )  # fmt: skip
+    tell_client(desk, case, "deadline_extended", old_deadline=old, new_deadline=new)
 
 
 def remind_deadline(desk: Desk, reminder: Reminder, case: Case) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from workflow import reminders, states, tokens
+from workflow.cases import record
 from workflow.crypto import Vault
 from workflow.db import UnitOfWork
 from workflow.models import Advisor, Case
@@ -69,3 +70,19 @@ def client_name(desk: Desk, case: Case) -> str | None:
     if case.person is None or case.is_anonymous:
         return None
     return desk.vault.open_optional(case.person.name_enc)
+
+
+def tell_client(desk: Desk, case: Case, template: str, **context: object) -> bool:
+    """A mail to the client, in their language, from the shared address; False (and a line
+    on the timeline) when they left no address to tell them at."""
+    address = client_address(desk, case)
+    if address is None:
+        record(desk.session, case, "client_not_told", desk.now, detail="no e-mail address")
+        return False
+    desk.postman.write(
+        desk.session, desk.vault, case=case, template=template, language=case.language,
+        recipient=address, now=desk.now,
+        context={"organisation_name": case.organisation.name,
+                 "contact_name": client_name(desk, case), **context},
+    )  # fmt: skip
+    return True

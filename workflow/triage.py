@@ -26,7 +26,7 @@ from workflow import access, reminders, states, tokens
 from workflow.assignment import candidates_for, hand_to, rules_of, send_to_triage
 from workflow.cases import record, transition
 from workflow.crypto import Vault
-from workflow.desk import Desk, NotAllowed, actor_of, client_address, client_name
+from workflow.desk import Desk, NotAllowed, actor_of, tell_client
 from workflow.models import Advisor, Case, Message, Signal
 from workflow.routing import GENDER_WISHES, GENDERS, KINDS, Candidate, choose_advisor
 from workflow.sides import SIGNAL_OPEN, excluded_for_sides, exclusions_of, side_conflicts
@@ -231,16 +231,7 @@ def refer(desk: Desk, case: Case, coordinator: Advisor, where: str) -> None:
     reminders.cancel(desk.session, case, None, desk.now)
     desk.session.add(Message(case_id=case.id, direction="out", author="staff",
                              body_enc=desk.vault.seal(where), created_at=desk.now))  # fmt: skip
-    address = client_address(desk, case)
-    if address is None:
-        record(desk.session, case, "client_not_told", desk.now, detail="no e-mail address")
-        return
-    desk.postman.write(
-        desk.session, desk.vault, case=case, template="referred", language=case.language,
-        recipient=address, now=desk.now,
-        context={"organisation_name": case.organisation.name, "where": where,
-                 "contact_name": client_name(desk, case)},
-    )  # fmt: skip
+    tell_client(desk, case, "referred", where=where)
 
 
 def _must_triage(case: Case, coordinator: Advisor, allowed: frozenset[str]) -> None:
