@@ -69,21 +69,52 @@ def values(web: Web) -> dict[str, object]:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("outsider", [BEA, OLGA])
-def test_every_staff_route_with_an_id_is_404_for_an_outsider(web: Web, outsider: str) -> None:
-    known = values(web)
-    routes = staff_routes(web)
-    assert len(routes) >= 15  # cases, triage, signals, mail, admin
-    for rule in routes:
+def paths(web: Web, known: dict[str, object]) -> list[tuple[str, str]]:
+    """(method, path) of every staff route with an id, built with existing ids."""
+    found = []
+    for rule in staff_routes(web):
         missing = rule.arguments - set(known)
         assert not missing, f"{rule.rule}: add an existing value for {missing} to VALUES"
         path = rule.build({name: known[name] for name in rule.arguments})[1]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            client = signed_in(web, outsider)
-            before = snapshot(web.database)
-            if method == "GET":
-                response = client.get(path)
-            else:
-                response = client.post(path, data={"csrf_token": csrf_for(web.app, client)})
-            assert response.status_code == 404, (outsider, method, rule.rule)
-            assert snapshot(web.database) == before, (outsider, method, rule.rule)
+        found += [
+            (method, path) for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        ]
+    return found
+
+
+LISTS = [
+    "/medewerkers",
+    "/medewerkers/verdelen",
+    "/medewerkers/signalen",
+    "/medewerkers/post",
+    "/medewerkers/verzoeken",
+    "/medewerkers/rapportages",
+    "/medewerkers/beheer/logboek",
+]
+
+
+def test_signed_out_is_sent_to_sign_in_or_refused(web: Web) -> None:
+    for method, path in [*(("GET", page) for page in LISTS), *paths(web, values(web))]:
+        client = web.client()
+        before = snapshot(web.database)
+        if method == "GET":
+            response = client.get(path)
+            assert response.status_code == 303, path
+            assert response.headers["Location"].startswith("/medewerkers/inloggen?next=")
+        else:
+            assert client.post(path, data={}).status_code in (400, 403), path
+        assert snapshot(web.database) == before, path
+
+
+@pytest.mark.parametrize("outsider", [BEA, OLGA])
+def test_every_staff_route_with_an_id_is_404_for_an_outsider(web: Web, outsider: str) -> None:
+    assert len(staff_routes(web)) >= 15  # cases, triage, signals, mail, admin, requests
+    for method, path in paths(web, values(web)):
+        client = signed_in(web, outsider)
+        before = snapshot(web.database)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data={"csrf_token": csrf_for(web.app, client)})
+        assert response.status_code == 404, (outsider, method, path)
+        assert snapshot(web.database) == before, (outsider, method, path)
